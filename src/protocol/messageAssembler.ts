@@ -1,0 +1,125 @@
+/**
+ * Sans-I/O message assembly: data frames in, whole messages out (RFC 6455 §5.4).
+ *
+ * The caller routes control frames elsewhere (they may arrive between the
+ * fragments of a message). The running size is checked before each fragment
+ * is kept, so a message over the limit is refused without buffering past it,
+ * and text is validated incrementally so bad UTF-8 fails at the first frame
+ * that proves it.
+ */
+import type { Frame } from './frame.js';
+import type { Message } from './message.js';
+import type { DataOpcode } from './opcodes.js';
+import { InvalidDataError, PayloadTooBigError, ProtocolError } from './errors.js';
+import { isControlOpcode, Opcode } from './opcodes.js';
+import { Utf8Validator } from './utf8.js';
+
+export interface MessageAssemblerOptions {
+  /** Largest message in bytes (default `Infinity`); a larger one is 1009. */
+  maxMessageSize?: number;
+  /**
+   * Check that text messages are UTF-8 (default true; invalid is 1007). Turn it
+   * off only where frames are still extension-encoded (e.g. compressed).
+   */
+  validateUtf8?: boolean;
+}
+
+/** Joins payloads into one buffer; a single part is returned as is. */
+export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let size = total ?? 0;
+  if (total === undefined) for (const part of parts) size += part.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * @example
+ * const assembler = new MessageAssembler({ maxMessageSize: 1 << 20 });
+ * assembler.push(createFrame(Opcode.Text, bytes('Hel'), { fin: false })); // null
+ * assembler.push(createFrame(Opcode.Continuation, bytes('lo')));          // { opcode: 1, data: 'Hello' }
+ */
+export class MessageAssembler {
+  readonly #maxMessageSize: number;
+  readonly #validateUtf8: boolean;
+  readonly #utf8 = new Utf8Validator();
+
+  // The message being assembled: its first frame and the payloads so far.
+  #first: Frame | null = null;
+  #parts: Uint8Array[] = [];
+  #size = 0;
+  #checkText = false;
+
+  constructor(options: MessageAssemblerOptions = {}) {
+    this.#maxMessageSize = options.maxMessageSize ?? Infinity;
+    this.#validateUtf8 = options.validateUtf8 ?? true;
+  }
+
+  /** True between the first and the final frame of a fragmented message. */
+  get inMessage(): boolean {
+    return this.#first !== null;
+  }
+
+  /** Payload bytes held for the unfinished message. */
+  get bufferedBytes(): number {
+    return this.#size;
+  }
+
+  /**
+   * Adds a data frame; returns the message it completes, or null. Throws
+   * `ProtocolError` (1002) for a control frame or a continuation out of place,
+   * `PayloadTooBigError` (1009) past `maxMessageSize`, `InvalidDataError`
+   * (1007) for text that is not UTF-8.
+   */
+  push(frame: Frame): Message | null {
+    if (isControlOpcode(frame.opcode)) throw new ProtocolError('control frames are not part of a message');
+    if (frame.opcode === Opcode.Continuation) {
+      if (this.#first === null) throw new ProtocolError('continuation frame without a message to continue');
+    } else {
+      if (this.#first !== null) throw new ProtocolError('new data message started before the previous one finished');
+      this.#first = frame;
+      this.#parts = [];
+      this.#size = 0;
+      this.#checkText = this.#validateUtf8 && frame.opcode === Opcode.Text;
+      this.#utf8.reset();
+    }
+    const payload = frame.payload;
+    const size = this.#size + payload.length;
+    if (size > this.#maxMessageSize) {
+      this.#first = null;
+      this.#parts = [];
+      this.#size = 0;
+      throw new PayloadTooBigError(
+        `message of at least ${size} bytes exceeds the limit of ${this.#maxMessageSize}`,
+        this.#maxMessageSize,
+      );
+    }
+    if (this.#checkText && !this.#utf8.push(payload, frame.fin)) {
+      this.#first = null;
+      this.#parts = [];
+      this.#size = 0;
+      throw new InvalidDataError('text message is not valid UTF-8');
+    }
+    if (payload.length > 0 || this.#parts.length === 0) this.#parts.push(payload);
+    this.#size = size;
+    if (!frame.fin) return null;
+
+    const first = this.#first!;
+    const message: Message = {
+      opcode: first.opcode as DataOpcode,
+      rsv1: first.rsv1,
+      rsv2: first.rsv2,
+      rsv3: first.rsv3,
+      data: concatBytes(this.#parts, size),
+    };
+    this.#first = null;
+    this.#parts = [];
+    this.#size = 0;
+    return message;
+  }
+}
