@@ -1,0 +1,3 @@
+export * from './webStreams.js';
+export * from './frameCodec.js';
+export * from './messageCodec.js';
