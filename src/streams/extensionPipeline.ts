@@ -1,0 +1,67 @@
+/**
+ * Runs negotiated extension sessions as one duplex pair of streams.
+ *
+ * Outgoing frames pass the sessions in negotiated order, incoming frames in
+ * reverse (RFC 6455 §9: the first extension listed is the outermost on the
+ * way out, so it is the first to undo on the way in). The two directions are
+ * separate chains: an error in one stops that one only.
+ */
+import type { Frame } from '../protocol/frame.js';
+import type { ExtensionSession } from '../protocol/extension.js';
+import { composeTransforms, type ComposedTransform } from './composeTransforms.js';
+import { stageToTransform } from './stageStream.js';
+
+export interface ExtensionPipeline {
+  /** Frames the application sends: sessions in negotiated order. */
+  readonly outgoing: TransformStream<Frame, Frame>;
+  /** Frames from the peer: sessions in reverse order. */
+  readonly incoming: TransformStream<Frame, Frame>;
+  readonly sessions: readonly ExtensionSession[];
+  /**
+   * Resolves once both directions have ended (closed, errored or cancelled)
+   * and every session's `close()` has resolved. Each session is closed as
+   * soon as its own two stages are done, not after the slowest one. Rejects
+   * only if a session's `close()` itself failed (after all were called).
+   */
+  close(): Promise<void>;
+  /** Stops both directions now: in-flight work is aborted and both ends error with `reason`; then sessions close. */
+  abort(reason?: unknown): Promise<void>;
+}
+
+/**
+ * @example
+ * const pipeline = createExtensionPipeline(sessions);
+ * app.pipeThrough(fragmenter).pipeThrough(pipeline.outgoing).pipeThrough(encoder).pipeTo(socket);
+ * socket.pipeThrough(decoder).pipeThrough(pipeline.incoming).pipeThrough(assembler).pipeTo(app);
+ * // …when both directions have ended:
+ * await pipeline.close();
+ */
+export function createExtensionPipeline(sessions: readonly ExtensionSession[]): ExtensionPipeline {
+  const list = Object.freeze([...sessions]);
+  const outgoing: ComposedTransform<Frame, Frame> = composeTransforms(list.map((s) => stageToTransform(s.outgoing)));
+  const incoming: ComposedTransform<Frame, Frame> = composeTransforms(
+    [...list].reverse().map((s) => stageToTransform(s.incoming)),
+  );
+  const last = list.length - 1;
+  const closed = list.map((session, i) =>
+    Promise.all([outgoing.stageDone[i], incoming.stageDone[last - i]]).then(() => session.close()),
+  );
+  // Observe every close so a failing one is reported through close(), not as an unhandled rejection.
+  const allClosed = Promise.allSettled(closed).then((results) => {
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  allClosed.catch(() => {});
+
+  return {
+    outgoing: { writable: outgoing.writable, readable: outgoing.readable },
+    incoming: { writable: incoming.writable, readable: incoming.readable },
+    sessions: list,
+    close: () => allClosed,
+    abort(reason?: unknown) {
+      outgoing.abort(reason);
+      incoming.abort(reason);
+      return allClosed;
+    },
+  };
+}
