@@ -110,3 +110,16 @@ export class HandshakeError extends WebSocketError {
     super(message, CloseCode.ProtocolError, { ...options, httpStatus });
   }
 }
+
+/**
+ * A bounded buffer between a producer that cannot be paused (an Observable)
+ * and a slower consumer overflowed; the data is dropped with an error rather
+ * than memory growing without limit (close 1011: this side cannot keep up).
+ */
+export class BufferOverflowError extends WebSocketError {
+  readonly limit: number;
+  constructor(message: string, limit: number, options?: { cause?: unknown }) {
+    super(message, CloseCode.InternalError, options);
+    this.limit = limit;
+  }
+}
