@@ -1,0 +1,3 @@
+export type * from './types.js';
+export * from './measure.js';
+export * from './table.js';
