@@ -1,0 +1,197 @@
+/**
+ * Wires one upgraded socket to the protocol: the connection state machine,
+ * the inbound and outbound halves, and the timers (keepalive, pong, close).
+ * Each action the state machine returns becomes exactly one socket call or
+ * timer here; no protocol decision is made in this file.
+ */
+import type { Socket } from 'node:net';
+import { FrameParser } from '../../protocol/frameParser.js';
+import { MessageAssembler } from '../../protocol/messageAssembler.js';
+import { encodeClosePayload } from '../../protocol/closePayload.js';
+import { CloseCode } from '../../protocol/closeCodes.js';
+import { WebSocketError } from '../../protocol/errors.js';
+import type { Frame } from '../../protocol/frame.js';
+import { closeSessions, type NegotiatedExtensions } from '../../negotiation/negotiatedExtensions.js';
+import { ConnectionCore, type CloseInfo, type ConnectionAction, type ConnectionRole } from './connectionCore.js';
+import { createFrameChannel, type FrameChannel } from './frameChannel.js';
+import { FrameWriter } from './frameWriter.js';
+import { Inbound } from './inbound.js';
+import { Outbound } from './outbound.js';
+import type { ResolvedConnectionOptions } from './options.js';
+import type { SendableData } from './messages.js';
+
+export interface DriverInit {
+  readonly socket: Socket;
+  /** Bytes that arrived with the HTTP upgrade, already past the headers. */
+  readonly head: Uint8Array;
+  readonly role: ConnectionRole;
+  readonly negotiated: NegotiatedExtensions;
+  readonly options: ResolvedConnectionOptions;
+}
+
+/** Traffic counters: `bytes*` are message payloads as the application sees them, `wire*` what crossed TCP. */
+export interface ConnectionStats {
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly wireBytesSent: number;
+  readonly wireBytesReceived: number;
+}
+
+export class ConnectionDriver {
+  readonly core: ConnectionCore;
+  readonly inbound: Inbound;
+  readonly outbound: Outbound;
+  readonly #socket: Socket;
+  readonly #writer: FrameWriter;
+  readonly #init: DriverInit;
+  readonly #abort = new AbortController();
+  readonly #channels: FrameChannel[];
+  #closeRequested = false;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #pongTimer: NodeJS.Timeout | undefined;
+  #closeTimer: NodeJS.Timeout | undefined;
+  /** Settles once the socket is gone and every session has released its resources. */
+  readonly closed: Promise<CloseInfo>;
+
+  constructor(init: DriverInit) {
+    const { socket, role, negotiated, options } = init;
+    this.#init = init;
+    this.#socket = socket;
+    this.core = new ConnectionCore(role);
+    this.#writer = new FrameWriter(socket, role === 'client');
+    // Compressed data may be a little larger on the wire than inflated; the
+    // real limit is enforced after the extensions (assembler, inflater).
+    const wireLimit = negotiated.sessions.length === 0 ? options.maxSize : options.maxSize + options.maxSize / 8 + 1024;
+    const parser = new FrameParser({ role, maxFramePayload: wireLimit, maxMessageSize: wireLimit, allowedRsv: negotiated.allowedRsv });
+    this.inbound = new Inbound({
+      socket,
+      parser,
+      assembler: new MessageAssembler({ maxMessageSize: options.maxSize, validateUtf8: true }),
+      highWaterMark: options.readableHighWaterMark,
+      onControl: this.#control,
+      onError: this.fail,
+      onCancel: () => this.close(CloseCode.Normal),
+    });
+    this.outbound = new Outbound({
+      writer: this.#writer,
+      fragmentSize: options.fragmentSize,
+      canSend: () => this.core.canSend && !this.#closeRequested,
+      onError: this.fail,
+    });
+    const context = { signal: this.#abort.signal };
+    const sessions = negotiated.sessions;
+    const incoming = createFrameChannel([...sessions].reverse().map((s) => s.incoming), this.inbound.deliver, context, this.fail);
+    const outgoing = createFrameChannel(sessions.map((s) => s.outgoing), this.outbound.deliver, context, this.fail);
+    this.#channels = [incoming, outgoing];
+    this.inbound.setChannel(incoming);
+    this.outbound.setChannel(outgoing);
+
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve(this.#teardown())));
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+    socket.on('error', () => undefined); // 'close' follows; the state machine reports 1006
+    socket.on('data', this.inbound.feed);
+    if (options.pingInterval > 0) {
+      this.#pingTimer = setInterval(this.#ping, options.pingInterval).unref();
+    }
+    if (init.head.length > 0) this.inbound.feed(init.head);
+  }
+
+  get stats(): ConnectionStats {
+    return {
+      messagesSent: this.outbound.counters.messages,
+      messagesReceived: this.inbound.counters.messages,
+      bytesSent: this.outbound.counters.bytes,
+      bytesReceived: this.inbound.counters.bytes,
+      wireBytesSent: this.#writer.bytesWritten,
+      wireBytesReceived: this.inbound.counters.wireBytes,
+    };
+  }
+
+  send(data: SendableData): Promise<void> {
+    return this.outbound.send(data);
+  }
+
+  /** Starts the closing handshake once every message already sent is on its way. */
+  close(code?: number, reason?: string): void {
+    encodeClosePayload(code, reason); // throws now for a code or reason that may not be sent
+    if (this.#closeRequested || !this.core.canSend) return;
+    this.#closeRequested = true;
+    void this.outbound.end().then(() => this.#run(this.core.close(code, reason)));
+  }
+
+  /** Fails the connection with a typed error (anything else becomes 1011). */
+  fail = (error: unknown): void => {
+    const typed =
+      error instanceof WebSocketError
+        ? error
+        : new WebSocketError(`internal error: ${(error as Error)?.message ?? String(error)}`, CloseCode.InternalError, { cause: error });
+    const actions = this.core.fail(typed);
+    if (actions.length === 0) return;
+    this.inbound.error(typed);
+    this.outbound.fail(typed);
+    this.#abort.abort(typed);
+    for (const channel of this.#channels) channel.abort(typed);
+    this.#run(actions);
+  };
+
+  #control = (frame: Frame): void => {
+    let actions: ConnectionAction[];
+    try {
+      actions = this.core.receiveControl(frame);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.#run(actions);
+  };
+
+  #run(actions: readonly ConnectionAction[]): void {
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i]!;
+      switch (action.type) {
+        case 'send':
+          this.#writer.write(action.frame);
+          break;
+        case 'end':
+          this.#writer.end();
+          break;
+        case 'destroy':
+          this.#socket.destroy();
+          break;
+        case 'awaitClose':
+          this.#closeTimer ??= setTimeout(() => this.#run(this.core.closeTimedOut()), this.#init.options.closeTimeout).unref();
+          break;
+        case 'peerClosed':
+          this.inbound.finish();
+          this.#closeRequested = true;
+          break;
+      }
+    }
+  }
+
+  #ping = (): void => {
+    this.#run(this.core.ping());
+    if (!this.core.awaitingPong) return;
+    clearTimeout(this.#pongTimer);
+    this.#pongTimer = setTimeout(() => this.#run(this.core.pongTimedOut()), this.#init.options.pongTimeout).unref();
+  };
+
+  async #teardown(): Promise<CloseInfo> {
+    clearInterval(this.#pingTimer);
+    clearTimeout(this.#pongTimer);
+    clearTimeout(this.#closeTimer);
+    const info = this.core.transportClosed();
+    if (info.error !== undefined) {
+      this.inbound.error(info.error);
+      this.#abort.abort(info.error);
+      for (const channel of this.#channels) channel.abort(info.error);
+    }
+    this.outbound.fail(info.error ?? new DOMException('the connection is closed', 'InvalidStateError'));
+    this.#socket.off('data', this.inbound.feed);
+    await closeSessions(this.#init.negotiated.sessions).catch(() => undefined);
+    return info;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The receiving half of a connection: socket bytes → frames → incoming
+ * extension stages → messages → the application's ReadableStream.
+ *
+ * Everything one socket read yields is parsed in one call, then processed
+ * frame by frame while the readable wants more. When its queue is full the
+ * remaining frames wait here (still compressed, so small) and the socket is
+ * paused: TCP's window closes and the peer's writes stop. A reader that pulls
+ * again resumes both. Memory stays bounded by the queue's high-water mark,
+ * one message (`maxSize`) and one socket read.
+ */
+import type { Socket } from 'node:net';
+import type { Frame } from '../../protocol/frame.js';
+import type { FrameParser } from '../../protocol/frameParser.js';
+import type { MessageAssembler } from '../../protocol/messageAssembler.js';
+import { isControlOpcode } from '../../protocol/opcodes.js';
+import type { FrameChannel } from './frameChannel.js';
+import { dataSize, fromMessage, type WebSocketData } from './messages.js';
+
+export interface InboundCounters {
+  messages: number;
+  bytes: number;
+  wireBytes: number;
+}
+
+export interface InboundOptions {
+  readonly socket: Socket;
+  readonly parser: FrameParser;
+  readonly assembler: MessageAssembler;
+  /** Bytes of messages queued for the reader before the socket is paused. */
+  readonly highWaterMark: number;
+  /** Ping, pong and close frames, in wire order relative to data. */
+  readonly onControl: (frame: Frame) => void;
+  /** Any typed error from parsing, stages or assembly: the connection fails. */
+  readonly onError: (error: unknown) => void;
+  /** The reader cancelled: the connection should close. */
+  readonly onCancel: (reason: unknown) => void;
+}
+
+export class Inbound {
+  readonly readable: ReadableStream<WebSocketData>;
+  readonly counters: InboundCounters = { messages: 0, bytes: 0, wireBytes: 0 };
+  #channel: FrameChannel | null = null;
+  readonly #options: InboundOptions;
+  #controller!: ReadableStreamDefaultController<WebSocketData>;
+  #inbox: Frame[] = [];
+  #next = 0;
+  #waiting = false; // an async stage is working on a frame
+  #paused = false;
+  #done = false; // no more frames will be processed
+  #ended = false; // the readable is closed or errored
+
+  constructor(options: InboundOptions) {
+    this.#options = options;
+    this.readable = new ReadableStream<WebSocketData>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        pull: () => this.#drain(),
+        cancel: (reason) => {
+          this.#ended = true;
+          this.#stop();
+          options.onCancel(reason);
+        },
+      },
+      { highWaterMark: options.highWaterMark, size: dataSize },
+    );
+  }
+
+  /** Connects the incoming extension stages (their output comes back through `deliver`). */
+  setChannel(channel: FrameChannel): void {
+    this.#channel = channel;
+  }
+
+  /** Delivers a processed data frame: assemble, convert, enqueue. */
+  deliver = (frame: Frame): void => {
+    const message = this.#options.assembler.push(frame);
+    if (message === null || this.#ended) return;
+    this.counters.messages++;
+    this.counters.bytes += message.data.length;
+    this.#controller.enqueue(fromMessage(message));
+  };
+
+  /** Bytes from the socket. */
+  feed = (chunk: Uint8Array): void => {
+    if (this.#done) return;
+    this.counters.wireBytes += chunk.length;
+    let frames: Frame[];
+    try {
+      frames = this.#options.parser.push(chunk);
+    } catch (error) {
+      this.#done = true;
+      this.#options.onError(error);
+      return;
+    }
+    if (frames.length === 0) return;
+    if (this.#next === this.#inbox.length) {
+      this.#inbox = frames;
+      this.#next = 0;
+    } else {
+      for (const frame of frames) this.#inbox.push(frame);
+    }
+    this.#drain();
+  };
+
+  #drain(): void {
+    const channel = this.#channel!;
+    while (!this.#done && !this.#waiting && this.#next < this.#inbox.length) {
+      const frame = this.#inbox[this.#next]!;
+      if (isControlOpcode(frame.opcode)) {
+        this.#next++;
+        this.#options.onControl(frame);
+        continue;
+      }
+      if (this.#controller.desiredSize! <= 0) {
+        this.#pause();
+        return;
+      }
+      this.#next++;
+      let result: void | Promise<void>;
+      try {
+        result = channel.push(frame);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      if (result) {
+        this.#waiting = true;
+        this.#pause();
+        result.then(
+          () => {
+            this.#waiting = false;
+            this.#drain();
+          },
+          (error: unknown) => this.#fail(error),
+        );
+        return;
+      }
+    }
+    if (this.#next === this.#inbox.length) {
+      this.#inbox = [];
+      this.#next = 0;
+      this.#resume();
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#stop();
+    this.#options.onError(error);
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#options.socket.pause();
+  }
+
+  #resume(): void {
+    if (!this.#paused || this.#done) return;
+    this.#paused = false;
+    this.#options.socket.resume();
+  }
+
+  #stop(): void {
+    this.#done = true;
+    this.#inbox = [];
+    this.#next = 0;
+  }
+
+  /**
+   * The peer's Close arrived (every data frame before it has been pushed):
+   * ignore anything after it and end the readable once the stages flushed.
+   */
+  finish(): void {
+    this.#done = true;
+    this.#inbox = [];
+    this.#next = 0;
+    // Keep reading so the peer's TCP FIN is seen; data after Close is ignored.
+    if (this.#paused) this.#options.socket.resume();
+    void this.#channel!.end().then(
+      () => this.#close(),
+      (error: unknown) => this.error(error),
+    );
+  }
+
+  #close(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#controller.close();
+  }
+
+  /** Errors the readable (connection failed or lost); queued messages are discarded. */
+  error(error: unknown): void {
+    this.#stop();
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#controller.error(error);
+  }
+}
