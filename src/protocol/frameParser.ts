@@ -11,6 +11,7 @@ import { NO_RSV_BITS, type Frame, type RsvBits } from './frame.js';
 import { ProtocolError, PayloadTooBigError } from './errors.js';
 import { isControlOpcode, isKnownOpcode, type Opcode } from './opcodes.js';
 import { maskInto, applyMask } from './mask.js';
+import { allocUnsafeBytes } from './bytePool.js';
 
 export interface FrameParserOptions {
   /** A server's incoming frames MUST be masked, a client's MUST NOT be (otherwise 1002). */
@@ -162,14 +163,14 @@ export class FrameParser {
         // The whole payload is in this chunk.
         let payload = chunk.subarray(pos, pos + length);
         if (this.#masked && length > 0) {
-          const unmasked = new Uint8Array(length);
+          const unmasked = allocUnsafeBytes(length);
           maskInto(payload, unmasked, this.#maskKey);
           payload = unmasked;
         }
         pos += length;
         frames.push(this.#frame(payload));
       } else {
-        this.#payload = new Uint8Array(length);
+        this.#payload = allocUnsafeBytes(length);
         this.#filled = 0;
       }
     }

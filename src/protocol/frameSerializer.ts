@@ -9,13 +9,19 @@
 import type { Frame } from './frame.js';
 import { ProtocolError } from './errors.js';
 import { isControlOpcode, isKnownOpcode } from './opcodes.js';
-import { maskInto, randomMaskKey } from './mask.js';
+import { maskInto, writeRandomMaskKey } from './mask.js';
+import { allocUnsafeBytes } from './bytePool.js';
 
 export interface SerializeOptions {
   /** Mask the payload (every client-to-server frame, RFC 6455 §5.3). */
   mask: boolean;
   /** The key to mask with; a random one when omitted. Mainly for tests and byte-exact examples. */
   maskKey?: Uint8Array;
+}
+
+/** Header size for a payload length: 2 bytes, extended length, masking key. */
+export function frameHeaderLength(payloadLength: number, mask: boolean): number {
+  return 2 + (payloadLength < 126 ? 0 : payloadLength < 0x10000 ? 2 : 8) + (mask ? 4 : 0);
 }
 
 /** Throws a `ProtocolError` for a frame no peer may receive. */
@@ -25,6 +31,49 @@ function checkFrame(frame: Frame): void {
     if (!frame.fin) throw new ProtocolError('cannot send a fragmented control frame');
     if (frame.payload.length > 125) throw new ProtocolError('cannot send a control frame payload over 125 bytes');
   }
+  if (frame.payload.length > Number.MAX_SAFE_INTEGER) throw new ProtocolError('payload too long to encode');
+}
+
+/**
+ * Writes the header of `frame` into `target` from index 0, including the
+ * masking key (the given one or a fresh random one). Returns the header length.
+ */
+function writeHeader(frame: Frame, target: Uint8Array, options: SerializeOptions): number {
+  const length = frame.payload.length;
+  target[0] =
+    (frame.fin ? 0x80 : 0) | (frame.rsv1 ? 0x40 : 0) | (frame.rsv2 ? 0x20 : 0) | (frame.rsv3 ? 0x10 : 0) | frame.opcode;
+  const maskBit = options.mask ? 0x80 : 0;
+  let at: number;
+  if (length < 126) {
+    target[1] = maskBit | length;
+    at = 2;
+  } else if (length < 0x10000) {
+    target[1] = maskBit | 126;
+    target[2] = length >>> 8;
+    target[3] = length & 0xff;
+    at = 4;
+  } else {
+    target[1] = maskBit | 127;
+    const high = Math.floor(length / 0x100000000);
+    const low = length >>> 0;
+    target[2] = high >>> 24;
+    target[3] = (high >>> 16) & 0xff;
+    target[4] = (high >>> 8) & 0xff;
+    target[5] = high & 0xff;
+    target[6] = low >>> 24;
+    target[7] = (low >>> 16) & 0xff;
+    target[8] = (low >>> 8) & 0xff;
+    target[9] = low & 0xff;
+    at = 10;
+  }
+  if (!options.mask) return at;
+  if (options.maskKey !== undefined) {
+    if (options.maskKey.length !== 4) throw new RangeError('a masking key is exactly 4 bytes');
+    target.set(options.maskKey, at);
+  } else {
+    writeRandomMaskKey(target, at);
+  }
+  return at + 4;
 }
 
 /**
@@ -37,36 +86,9 @@ function checkFrame(frame: Frame): void {
  */
 export function encodeFrameHeader(frame: Frame, options: SerializeOptions): { header: Uint8Array; maskKey?: Uint8Array } {
   checkFrame(frame);
-  const length = frame.payload.length;
-  const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
-  const header = new Uint8Array(2 + lengthBytes + (options.mask ? 4 : 0));
-  header[0] =
-    (frame.fin ? 0x80 : 0) | (frame.rsv1 ? 0x40 : 0) | (frame.rsv2 ? 0x20 : 0) | (frame.rsv3 ? 0x10 : 0) | frame.opcode;
-  const maskBit = options.mask ? 0x80 : 0;
-  if (lengthBytes === 0) {
-    header[1] = maskBit | length;
-  } else if (lengthBytes === 2) {
-    header[1] = maskBit | 126;
-    header[2] = length >>> 8;
-    header[3] = length & 0xff;
-  } else {
-    header[1] = maskBit | 127;
-    const high = Math.floor(length / 0x100000000);
-    const low = length >>> 0;
-    header[2] = high >>> 24;
-    header[3] = (high >>> 16) & 0xff;
-    header[4] = (high >>> 8) & 0xff;
-    header[5] = high & 0xff;
-    header[6] = low >>> 24;
-    header[7] = (low >>> 16) & 0xff;
-    header[8] = (low >>> 8) & 0xff;
-    header[9] = low & 0xff;
-  }
-  if (!options.mask) return { header };
-  const maskKey = options.maskKey ?? randomMaskKey();
-  if (maskKey.length !== 4) throw new RangeError('a masking key is exactly 4 bytes');
-  header.set(maskKey, 2 + lengthBytes);
-  return { header, maskKey };
+  const header = allocUnsafeBytes(frameHeaderLength(frame.payload.length, options.mask));
+  const size = writeHeader(frame, header, options);
+  return options.mask ? { header, maskKey: header.subarray(size - 4, size) } : { header };
 }
 
 /**
@@ -78,31 +100,31 @@ export function encodeFrameHeader(frame: Frame, options: SerializeOptions): { he
  * // 81 05 48 65 6c 6c 6f (RFC 6455 §5.7)
  */
 export function serializeFrame(frame: Frame, options: SerializeOptions): Uint8Array {
-  const { header, maskKey } = encodeFrameHeader(frame, options);
+  checkFrame(frame);
   const payload = frame.payload;
-  const out = new Uint8Array(header.length + payload.length);
-  out.set(header, 0);
-  const body = out.subarray(header.length);
-  if (maskKey) maskInto(payload, body, maskKey);
-  else body.set(payload);
+  const out = allocUnsafeBytes(frameHeaderLength(payload.length, options.mask) + payload.length);
+  const size = writeHeader(frame, out, options);
+  if (options.mask) maskInto(payload, out.subarray(size), out.subarray(size - 4, size));
+  else out.set(payload, size);
   return out;
 }
 
 /**
- * Serializes `frame` as `[header, payload]` for a vectored write. Unmasked,
- * the payload is `frame.payload` itself (no copy); masked, it is a masked copy.
- * An empty payload yields just `[header]`.
+ * Serializes `frame` as parts to write in order, for a vectored write.
+ * Unmasked: `[header, frame.payload]`, the payload itself (no copy).
+ * Masked: the masked payload must be a new buffer anyway, so the header is
+ * written in front of it: `[frame]` in one buffer. An empty payload yields
+ * `[header]`.
  *
  * @example
  * const parts = serializeFrameParts(frame, { mask: false });
  * socket.cork(); for (const p of parts) socket.write(p); socket.uncork();
  */
 export function serializeFrameParts(frame: Frame, options: SerializeOptions): Uint8Array[] {
-  const { header, maskKey } = encodeFrameHeader(frame, options);
+  if (options.mask) return [serializeFrame(frame, options)];
+  checkFrame(frame);
   const payload = frame.payload;
-  if (payload.length === 0) return [header];
-  if (!maskKey) return [header, payload];
-  const masked = new Uint8Array(payload.length);
-  maskInto(payload, masked, maskKey);
-  return [header, masked];
+  const header = allocUnsafeBytes(frameHeaderLength(payload.length, false));
+  writeHeader(frame, header, options);
+  return payload.length === 0 ? [header] : [header, payload];
 }

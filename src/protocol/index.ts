@@ -11,3 +11,4 @@ export * from './frameParser.js';
 export * from './frameSerializer.js';
 export * from './messageAssembler.js';
 export * from './messageFragmenter.js';
+export * from './bytePool.js';

@@ -45,15 +45,25 @@ export function applyMask(data: Uint8Array, key: Uint8Array, offset = 0): void {
   for (; i < length; i++) data[i] ^= key[(offset + i) & 3]!;
 }
 
+// Up to this size maskInto XORs while copying, byte by byte.
+const FUSED_THRESHOLD = 256;
+
 /**
  * Writes `source` XOR `key` into `target` (same length or longer) without
  * touching `source`: a native copy followed by the in-place word loop, which
  * is as fast as a fused loop and works whatever the two buffers' alignments.
  */
 export function maskInto(source: Uint8Array, target: Uint8Array, key: Uint8Array, offset = 0): void {
+  const length = source.length;
+  if (length < FUSED_THRESHOLD) {
+    // Small payloads: one fused loop beats a copy plus a second pass.
+    for (let i = 0; i < length; i++) target[i] = source[i]! ^ key[(offset + i) & 3]!;
+    return;
+  }
   target.set(source);
-  applyMask(target.length === source.length ? target : target.subarray(0, source.length), key, offset);
+  applyMask(target.length === length ? target : target.subarray(0, length), key, offset);
 }
+
 
 // Random bytes are fetched in batches: one getRandomValues call per 1024 keys.
 // Each refill allocates a fresh pool, so a key handed out earlier never changes.
@@ -69,11 +79,25 @@ let poolOffset = 0;
  * const key = randomMaskKey(); // Uint8Array(4)
  */
 export function randomMaskKey(): Uint8Array {
+  refillIfNeeded();
+  const key = pool.subarray(poolOffset, poolOffset + 4);
+  poolOffset += 4;
+  return key;
+}
+
+/** Writes a fresh random masking key into `target[at..at+3]` (no allocation; used by the serializer). */
+export function writeRandomMaskKey(target: Uint8Array, at: number): void {
+  refillIfNeeded();
+  target[at] = pool[poolOffset]!;
+  target[at + 1] = pool[poolOffset + 1]!;
+  target[at + 2] = pool[poolOffset + 2]!;
+  target[at + 3] = pool[poolOffset + 3]!;
+  poolOffset += 4;
+}
+
+function refillIfNeeded(): void {
   if (poolOffset + 4 > pool.length) {
     pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
     poolOffset = 0;
   }
-  const key = pool.subarray(poolOffset, poolOffset + 4);
-  poolOffset += 4;
-  return key;
 }
