@@ -1,0 +1,153 @@
+/**
+ * Running extension sessions inside a marble test.
+ *
+ * `send(sessions, input$)` is the outgoing direction: messages (or frames) as
+ * the application writes them → fragmenter → outgoing stages in negotiated
+ * order → the frames that would go on the wire. `receive(sessions, wire$)` is
+ * the incoming one: wire frames → incoming stages in reverse order → the
+ * messages delivered to the application (control frames pass in position).
+ * Both go through `applyExtensions` of `wsx/operators`, so every stage form
+ * (TransformStream, operator, per-frame or per-message function) runs as the
+ * connection would run it.
+ */
+import { Observable, concatMap, from, of, type OperatorFunction } from 'rxjs';
+import { applyExtensions } from '../src/operators/index.js';
+import {
+  MessageAssembler,
+  fragmentMessage,
+  isControlOpcode,
+  type ExtensionSession,
+  type Frame,
+  type Message,
+  type Stage,
+  type StageContext,
+} from '../src/protocol/index.js';
+import type { AsyncTestScheduler } from './asyncTestScheduler.js';
+import { isMessage } from './notation.js';
+
+/** Latency in virtual ms per item: one number for all, a list by item index, or a function. */
+export type Latency = number | readonly number[] | ((item: Frame | Message, index: number) => number);
+
+export interface SendOptions {
+  /** Fragment messages into frames of at most this many payload bytes (default: one frame each). */
+  readonly maxFramePayload?: number;
+}
+
+export interface ReceiveOptions {
+  /** Largest message the assembler accepts (1009 beyond), default unlimited. */
+  readonly maxMessageSize?: number;
+  /** Deliver frames as they leave the incoming stages instead of assembled messages. */
+  readonly frames?: boolean;
+}
+
+export interface ExtensionHelpers {
+  /** Outgoing direction: application messages/frames in, wire frames out. */
+  send(sessions: ExtensionSession | readonly ExtensionSession[], input: Observable<unknown>, options?: SendOptions): Observable<Frame>;
+  /** Incoming direction: wire frames in, delivered messages (and control frames) out. */
+  receive(
+    sessions: ExtensionSession | readonly ExtensionSession[],
+    wire: Observable<unknown>,
+    options?: ReceiveOptions,
+  ): Observable<Frame | Message>;
+  /**
+   * A copy of `session` whose per-frame / per-message work also takes virtual
+   * time: each result is held back `latency` ms after the real work finished.
+   * With `concurrency` > 1 and falling latencies, work finishes out of order.
+   */
+  withLatency(session: ExtensionSession, latency: { outgoing?: Latency; incoming?: Latency }): ExtensionSession;
+}
+
+export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelpers {
+  const tracked = (sessions: ExtensionSession | readonly ExtensionSession[]): ExtensionSession[] =>
+    (Array.isArray(sessions) ? (sessions as readonly ExtensionSession[]) : [sessions as ExtensionSession]).map((s) =>
+      trackSession(s, scheduler),
+    );
+  return {
+    send(sessions, input, options = {}) {
+      const frames = input.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v as Frame))));
+      return frames.pipe(applyExtensions(tracked(sessions)).outgoing);
+    },
+    receive(sessions, wire, options = {}) {
+      const frames = wire.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v)) : of(v as Frame))));
+      const out = frames.pipe(applyExtensions(tracked(sessions)).incoming);
+      return options.frames ? out : out.pipe(assembleMessages(options.maxMessageSize));
+    },
+    withLatency(session, latency) {
+      return {
+        ...session,
+        outgoing: delayStage(session.outgoing, latency.outgoing, scheduler, `${session.name} outgoing`),
+        incoming: delayStage(session.incoming, latency.incoming, scheduler, `${session.name} incoming`),
+        close: () => session.close(),
+      };
+    },
+  };
+}
+
+/** Wraps `frame`/`message` stage functions so virtual time waits for their promises. */
+function trackSession(session: ExtensionSession, scheduler: AsyncTestScheduler): ExtensionSession {
+  const wrap = (stage: Stage): Stage => {
+    if (stage.kind !== 'frame' && stage.kind !== 'message') return stage;
+    const process = stage.process.bind(stage) as (x: never, c: StageContext) => unknown;
+    return {
+      ...stage,
+      process: (x: never, context: StageContext) => {
+        const result = process(x, context);
+        return isPromiseLike(result) ? scheduler.track(result) : result;
+      },
+    } as Stage;
+  };
+  return { ...session, outgoing: wrap(session.outgoing), incoming: wrap(session.incoming), close: () => session.close() };
+}
+
+function delayStage(stage: Stage, latency: Latency | undefined, scheduler: AsyncTestScheduler, label: string): Stage {
+  if (latency === undefined) return stage;
+  if (stage.kind !== 'frame' && stage.kind !== 'message') {
+    throw new TypeError(`withLatency: ${label} is a ${stage.kind} stage; give it time with rxjs operators (delay) instead`);
+  }
+  let index = 0;
+  const process = stage.process.bind(stage) as (x: Frame | Message, c: StageContext) => unknown;
+  return {
+    ...stage,
+    process: async (x: Frame | Message, context: StageContext) => {
+      const ms = latencyOf(latency, x, index++);
+      // The real work is tracked (virtual time waits for it); the latency is virtual.
+      const result = await scheduler.track(Promise.resolve(process(x, context)));
+      await scheduler.sleep(ms, context.signal);
+      return result;
+    },
+  } as Stage;
+}
+
+function latencyOf(latency: Latency, item: Frame | Message, index: number): number {
+  if (typeof latency === 'number') return latency;
+  if (typeof latency === 'function') return latency(item, index);
+  const ms = latency[index];
+  if (ms === undefined) throw new RangeError(`withLatency: no latency given for item ${index} (list has ${latency.length})`);
+  return ms;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** Frames → messages with the sans-I/O assembler; control frames pass in position. */
+function assembleMessages(maxMessageSize?: number): OperatorFunction<Frame, Frame | Message> {
+  return (source) =>
+    new Observable<Frame | Message>((subscriber) => {
+      const assembler = new MessageAssembler(maxMessageSize === undefined ? {} : { maxMessageSize });
+      return source.subscribe({
+        next(frame) {
+          if (isControlOpcode(frame.opcode)) return subscriber.next(frame);
+          let message: Message | null;
+          try {
+            message = assembler.push(frame);
+          } catch (error) {
+            return subscriber.error(error);
+          }
+          if (message) subscriber.next(message);
+        },
+        error: (error) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
