@@ -1,0 +1,168 @@
+/**
+ * `serve()`: a WebSocket server on `node:http`, or on a server the caller
+ * already has (http or https, for TLS). Each upgrade request is checked
+ * (RFC 6455 §4.2), negotiated, answered with 101 and handed to `handler` as
+ * a `WebSocketConnection`; a bad one gets a proper HTTP error and the socket
+ * is closed, nothing throws.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { CloseCode } from '../protocol/closeCodes.js';
+import { HandshakeError } from '../protocol/errors.js';
+import type { ServerExtensionFactory } from '../protocol/extension.js';
+import { ServerNegotiator } from '../negotiation/serverNegotiator.js';
+import { resolveConnectionOptions, type ConnectionOptions } from './connection/options.js';
+import { attachSocket, WebSocketConnection } from './connection/webSocketConnection.js';
+import { serverExtensionFactories, type Compression } from './extensionOptions.js';
+import {
+  httpErrorResponse,
+  selectSubprotocol,
+  switchingProtocolsResponse,
+  validateUpgradeRequest,
+  type SubprotocolSelector,
+} from './handshake/serverHandshake.js';
+import { withTimeout } from './timeout.js';
+
+/** Decides whether a page from `origin` may connect (browsers send Origin; other clients may not). */
+export type OriginCheck = readonly string[] | ((origin: string | undefined, request: IncomingMessage) => boolean | Promise<boolean>);
+
+export interface ServeOptions extends ConnectionOptions {
+  /** Attach to this http/https server instead of creating one (it is not closed by `close()`). */
+  server?: HttpServer | HttpsServer;
+  /** Port to listen on when wsx creates the server (default 0: any free port). */
+  port?: number;
+  /** Host to listen on when wsx creates the server (default '127.0.0.1'). */
+  host?: string;
+  /** Only upgrade requests for this path (others get 404); default: every path. */
+  path?: string;
+  extensions?: readonly ServerExtensionFactory[];
+  compression?: Compression;
+  /** Subprotocols spoken (client's preference wins) or a function that picks one. */
+  protocols?: SubprotocolSelector;
+  /** Allowed origins or a check; a refused origin gets 403. Default: any origin. */
+  origin?: OriginCheck;
+  /** Longest time an upgrade may spend in checks (origin hook) before a 503 (default 10 s). */
+  handshakeTimeout?: number;
+}
+
+export type ConnectionHandler = (connection: WebSocketConnection, request: IncomingMessage) => void | Promise<void>;
+
+export interface WebSocketServer {
+  /** The underlying http(s) server. */
+  readonly server: HttpServer | HttpsServer;
+  /** Open connections; each leaves the set once its `closed` has settled. */
+  readonly connections: ReadonlySet<WebSocketConnection>;
+  address(): AddressInfo | string | null;
+  /**
+   * Stops accepting upgrades, closes every connection with 1001 (Going Away)
+   * by default and waits for them; closes the http server if wsx created it.
+   */
+  close(options?: { closeCode?: number; reason?: string }): Promise<void>;
+}
+
+/**
+ * @example
+ * const server = await serve(async (connection) => {
+ *   for await (const message of connection) await connection.send(message); // echo
+ * }, { port: 8080 });
+ * console.log(server.address());
+ */
+export async function serve(handler: ConnectionHandler, options: ServeOptions = {}): Promise<WebSocketServer> {
+  if (typeof handler !== 'function') throw new TypeError('serve(handler, options): handler must be a function');
+  const connectionOptions = resolveConnectionOptions(options);
+  const factories = serverExtensionFactories(options);
+  const handshakeTimeout = options.handshakeTimeout ?? 10_000;
+  const owned = options.server === undefined;
+  const server = options.server ?? createServer((_request, response) => {
+    response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' });
+    response.end('this is a WebSocket endpoint\n');
+  });
+  const connections = new Set<WebSocketConnection>();
+  let closing = false;
+
+  const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    socket.on('error', () => undefined); // a client vanishing mid-handshake must not crash us
+    let response: string;
+    let accepted: { connection: WebSocketConnection; negotiated: ReturnType<ServerNegotiator['respond']>; protocol: string };
+    try {
+      if (closing) throw new HandshakeError('server is shutting down', 503);
+      const valid = validateUpgradeRequest(request);
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      if (options.path !== undefined && path !== options.path) throw new HandshakeError(`no WebSocket endpoint at ${path}`, 404);
+      if (options.origin !== undefined) {
+        const check = options.origin;
+        const allowed = Array.isArray(check)
+          ? check.includes(valid.origin ?? '')
+          : await withTimeout(Promise.resolve((check as Exclude<OriginCheck, readonly string[]>)(valid.origin, request)), handshakeTimeout);
+        if (allowed !== true) throw new HandshakeError(`origin ${JSON.stringify(valid.origin ?? null)} is not allowed`, 403);
+      }
+      if (socket.destroyed) return;
+      const protocol = selectSubprotocol(valid.protocols, options.protocols);
+      const negotiated = new ServerNegotiator(factories, { maxMessageSize: connectionOptions.maxSize }).respond(
+        request.headers['sec-websocket-extensions'],
+      );
+      response = switchingProtocolsResponse(valid.key, protocol, negotiated.header);
+      accepted = { connection: new WebSocketConnection(`ws://${request.headers.host ?? ''}${request.url ?? '/'}`), negotiated, protocol };
+    } catch (error) {
+      const status = (error as { httpStatus?: number }).httpStatus ?? (error instanceof Error && error.name === 'TimeoutError' ? 503 : 500);
+      const message = status === 500 ? 'internal error' : (error as Error).message;
+      if (!socket.destroyed) socket.end(httpErrorResponse(status, message));
+      return;
+    }
+    const { connection, negotiated, protocol } = accepted;
+    socket.write(response);
+    connection[attachSocket]({
+      socket: socket as import('node:net').Socket,
+      head,
+      role: 'server',
+      negotiated,
+      options: connectionOptions,
+      protocol,
+    });
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+    try {
+      await handler(connection, request);
+    } catch (error) {
+      // A failing handler ends its connection cleanly with 1011, never the process.
+      if (connection.readyState === 'open') connection.close({ closeCode: CloseCode.InternalError, reason: 'handler failed' });
+    }
+  };
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => void upgrade(request, socket, head);
+  server.on('upgrade', onUpgrade);
+
+  if (owned) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  return {
+    server,
+    connections,
+    address: () => server.address(),
+    async close(closeOptions = {}) {
+      closing = true;
+      server.off('upgrade', onUpgrade);
+      const all = [...connections];
+      for (const connection of all) {
+        try {
+          connection.close({ closeCode: closeOptions.closeCode ?? CloseCode.GoingAway, reason: closeOptions.reason ?? '' });
+        } catch {
+          // an invalid code from the caller: fall back to Going Away
+          connection.close({ closeCode: CloseCode.GoingAway });
+        }
+      }
+      await Promise.all(all.map((c) => c.closed));
+      if (owned) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+  };
+}
