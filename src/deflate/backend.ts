@@ -1,0 +1,60 @@
+/**
+ * The small synchronous zlib interface the codec runs on. Two implementations
+ * pass the same test suite: `minizlibBackend` (Node's native zlib, driven
+ * synchronously) and `pakoBackend` (pure JS, for browsers, Deno and edge
+ * runtimes). Everything RFC 7692 needs is here and nothing more: raw deflate,
+ * a window size, Z_SYNC_FLUSH after every write, reset and release.
+ */
+
+/** zlib's strategy numbers (identical in zlib, Node and pako). */
+export const Strategy = {
+  Default: 0,
+  Filtered: 1,
+  HuffmanOnly: 2,
+  Rle: 3,
+  Fixed: 4,
+} as const;
+
+export interface DeflaterOptions {
+  /** 9–15: zlib cannot compress raw deflate with an 8-bit window (see README). */
+  readonly windowBits: number;
+  readonly level: number;
+  readonly memLevel: number;
+  readonly strategy: number;
+}
+
+export interface InflaterOptions {
+  /** 8–15: the window of the stream being inflated (a larger one also works). */
+  readonly windowBits: number;
+}
+
+export interface Deflater {
+  /**
+   * Compresses `input` and flushes with Z_SYNC_FLUSH, appending the output to
+   * `out` (the bytes end with `00 00 ff ff` unless zlib had nothing at all to
+   * flush, in which case nothing is appended).
+   */
+  write(input: Uint8Array, out: Uint8Array[]): void;
+  /** Forgets the sliding window: the next write starts a fresh stream. */
+  reset(): void;
+  /** Frees native memory; the deflater cannot be used afterwards. */
+  close(): void;
+}
+
+export interface Inflater {
+  /**
+   * Inflates `input`, appending the output to `out`. Returns how many input
+   * bytes were consumed: fewer than `input.length` only when the deflate
+   * stream ended (a block with BFINAL set). Throws on corrupt data.
+   */
+  write(input: Uint8Array, out: Uint8Array[]): number;
+  /** Forgets the window and any partial state: the next write starts a fresh stream. */
+  reset(): void;
+  close(): void;
+}
+
+export interface ZlibBackend {
+  readonly name: string;
+  createDeflater(options: DeflaterOptions): Deflater;
+  createInflater(options: InflaterOptions): Inflater;
+}

@@ -1,0 +1,34 @@
+/** Byte helpers shared by the codec. */
+
+export const EMPTY = new Uint8Array(0);
+
+/** The empty stored block a Z_SYNC_FLUSH ends with; stripped from every message (RFC 7692 §7.2.1). */
+export const SYNC_TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
+
+/** Joins chunks, without copying when there is only one. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  if (chunks.length === 0) return EMPTY;
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+export function endsWithSyncTail(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  return n >= 4 && bytes[n - 4] === 0 && bytes[n - 3] === 0 && bytes[n - 2] === 0xff && bytes[n - 1] === 0xff;
+}
+
+/** `payload` followed by the sync tail, in one new buffer. */
+export function withSyncTail(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(payload.length + 4);
+  out.set(payload, 0);
+  out.set(SYNC_TAIL, payload.length);
+  return out;
+}

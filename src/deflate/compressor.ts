@@ -1,0 +1,168 @@
+/**
+ * The sending half of permessage-deflate as a sans-I/O state machine: data
+ * frames in, data frames out, one for one (RFC 7692 §6.1).
+ *
+ * Each fragment is compressed as it passes and flushed with Z_SYNC_FLUSH, so
+ * a fragmented message streams and is never whole in memory. The first frame
+ * of a compressed message carries RSV1; the final one has its `00 00 ff ff`
+ * tail removed. Messages below `threshold`, marked with `sendUncompressed`,
+ * refused by `shouldCompress`, or whose first fragment does not shrink go out
+ * as they came (RSV1 clear).
+ */
+import { ProtocolError } from '../protocol/errors.js';
+import type { Frame } from '../protocol/frame.js';
+import { Opcode, isControlOpcode } from '../protocol/opcodes.js';
+import { Strategy, type Deflater, type ZlibBackend } from './backend.js';
+import { concatBytes, endsWithSyncTail } from './bytes.js';
+import { resolveCompressSettings, type CompressSettings } from './compressSettings.js';
+import { defaultBackend } from './defaultBackend.js';
+import { runToEnd } from './drive.js';
+import type { WindowBits } from './params.js';
+import { isMarkedUncompressed } from './uncompressed.js';
+
+/** Input bytes compressed per synchronous slice (about 1–2 ms of zlib work). */
+export const COMPRESS_SLICE = 64 * 1024;
+/** Below this many bytes a single-frame message is sent uncompressed by default. */
+export const DEFAULT_THRESHOLD = 32;
+
+export interface CompressorOptions {
+  readonly backend?: ZlibBackend;
+  /** The window agreed for this direction (default 15). */
+  readonly windowBits?: WindowBits;
+  /** Reset the window after every message (`*_no_context_takeover`). */
+  readonly noContextTakeover?: boolean;
+  readonly compressSettings?: CompressSettings;
+  /** Single-frame messages shorter than this go out uncompressed (default 32). */
+  readonly threshold?: number;
+  /** Called with the first frame of each message; `false` sends the message uncompressed. */
+  readonly shouldCompress?: (frame: Frame) => boolean;
+}
+
+export class PerMessageCompressor {
+  readonly #backend: ZlibBackend;
+  readonly #windowBits: number;
+  readonly #strategy: number;
+  readonly #level: number;
+  readonly #memLevel: number;
+  readonly #noContextTakeover: boolean;
+  readonly #threshold: number;
+  readonly #shouldCompress: ((frame: Frame) => boolean) | undefined;
+  #deflater: Deflater | undefined;
+  #inMessage = false;
+  #compressing = false;
+  #closed = false;
+
+  constructor(options: CompressorOptions = {}) {
+    const settings = resolveCompressSettings(options.compressSettings);
+    const windowBits = options.windowBits ?? 15;
+    this.#backend = options.backend ?? defaultBackend;
+    // zlib cannot compress raw deflate with an 8-bit window and silently uses 9,
+    // which a peer inflating with 256 bytes would reject. Run-length encoding
+    // only ever refers back one byte, so its output is valid for any window.
+    this.#windowBits = windowBits === 8 ? 9 : windowBits;
+    this.#strategy = windowBits === 8 ? Strategy.Rle : settings.strategy;
+    this.#level = settings.level;
+    this.#memLevel = settings.memLevel;
+    this.#noContextTakeover = options.noContextTakeover ?? false;
+    this.#threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    this.#shouldCompress = options.shouldCompress;
+  }
+
+  /**
+   * Compresses one frame synchronously.
+   *
+   * @example
+   * const c = new PerMessageCompressor();
+   * c.process(createFrame(Opcode.Text, new TextEncoder().encode('Hello'.repeat(20)))).rsv1; // true
+   */
+  process(frame: Frame): Frame {
+    if (isControlOpcode(frame.opcode)) return frame;
+    if (frame.payload.length > COMPRESS_SLICE) return runToEnd(this.steps(frame));
+    if (!this.#begin(frame)) return clearRsv1(frame);
+    const out: Uint8Array[] = [];
+    if (frame.payload.length > 0 || frame.fin) this.#write(frame.payload, out);
+    return this.#finish(frame, out);
+  }
+
+  /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
+  *steps(frame: Frame): Generator<void, Frame, void> {
+    if (isControlOpcode(frame.opcode)) return frame;
+    if (!this.#begin(frame)) return clearRsv1(frame);
+    const out: Uint8Array[] = [];
+    const payload = frame.payload;
+    if (payload.length === 0 && frame.fin) this.#write(payload, out);
+    for (let offset = 0; offset < payload.length; offset += COMPRESS_SLICE) {
+      if (offset > 0) yield;
+      this.#write(payload.subarray(offset, offset + COMPRESS_SLICE), out);
+    }
+    return this.#finish(frame, out);
+  }
+
+  /** Frees the zlib context; later frames would allocate a new one. */
+  close(): void {
+    this.#closed = true;
+    this.#deflater?.close();
+    this.#deflater = undefined;
+  }
+
+  /** Tracks message boundaries; returns whether this frame's message is compressed. */
+  #begin(frame: Frame): boolean {
+    if (frame.opcode === Opcode.Continuation) {
+      if (!this.#inMessage) throw new ProtocolError('permessage-deflate: continuation frame without a message to continue');
+    } else {
+      if (this.#inMessage) throw new ProtocolError('permessage-deflate: new message started before the previous one ended');
+      this.#compressing = this.#wantsCompression(frame);
+    }
+    this.#inMessage = !frame.fin;
+    return this.#compressing;
+  }
+
+  #wantsCompression(frame: Frame): boolean {
+    if (frame.fin && (frame.payload.length === 0 || frame.payload.length < this.#threshold)) return false;
+    if (isMarkedUncompressed(frame)) return false;
+    return this.#shouldCompress ? this.#shouldCompress(frame) : true;
+  }
+
+  #write(input: Uint8Array, out: Uint8Array[]): void {
+    if (this.#closed) throw new Error('permessage-deflate: compressor used after close()');
+    this.#deflater ??= this.#backend.createDeflater({
+      windowBits: this.#windowBits,
+      level: this.#level,
+      memLevel: this.#memLevel,
+      strategy: this.#strategy,
+    });
+    this.#deflater.write(input, out);
+  }
+
+  #finish(frame: Frame, out: Uint8Array[]): Frame {
+    let payload = concatBytes(out);
+    if (frame.fin) payload = stripSyncTail(payload);
+    const first = frame.opcode !== Opcode.Continuation;
+    if (first && payload.length >= frame.payload.length) {
+      // Not worth it: send the original bytes. Our window now holds data the
+      // peer will never see, so it must be forgotten: a reset deflater never
+      // refers back, and the peer's window staying as it was is then harmless.
+      if (frame.payload.length > 0) this.#deflater?.reset();
+      this.#compressing = false;
+      return clearRsv1(frame);
+    }
+    if (frame.fin && this.#noContextTakeover) this.#deflater?.reset();
+    return { fin: frame.fin, rsv1: first, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, payload };
+  }
+}
+
+function clearRsv1(frame: Frame): Frame {
+  return frame.rsv1 ? { ...frame, rsv1: false } : frame;
+}
+
+/**
+ * Removes the trailing empty stored block (RFC 7692 §7.2.1 step 2). zlib emits
+ * nothing for a flush right after a flush; the earlier fragment then already
+ * ended the stream at a byte boundary, and a lone 0x00 (an empty stored block
+ * the receiver completes with its appended tail) ends the message correctly.
+ */
+function stripSyncTail(bytes: Uint8Array): Uint8Array {
+  if (endsWithSyncTail(bytes)) return bytes.subarray(0, bytes.length - 4);
+  if (bytes.length === 0) return new Uint8Array([0x00]);
+  throw new Error('permessage-deflate: deflate output did not end with a sync flush');
+}

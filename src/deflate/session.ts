@@ -1,0 +1,108 @@
+/**
+ * One negotiated permessage-deflate connection: a compressor for what we send
+ * and a decompressor for what we receive, exposed as two `frame` stages.
+ *
+ * Why a `frame` stage with concurrency 1 rather than a TransformStream: the
+ * codec is synchronous, so the common case (a frame under one slice) returns
+ * its result directly and the pipeline adds no promise or queue hop per
+ * message; only payloads larger than one slice return a promise (see `drive`).
+ */
+import type { ExtensionParams, ExtensionSession, FrameStage, StageContext } from '../protocol/extension.js';
+import type { Frame } from '../protocol/frame.js';
+import type { ZlibBackend } from './backend.js';
+import type { CompressSettings } from './compressSettings.js';
+import { COMPRESS_SLICE, PerMessageCompressor } from './compressor.js';
+import { INFLATE_SLICE, PerMessageDecompressor } from './decompressor.js';
+import { DEFAULT_SLICE_BUDGET_MS, drive } from './drive.js';
+import type { Agreement } from './negotiate.js';
+import { PERMESSAGE_DEFLATE } from './params.js';
+
+/** Settings that do not take part in negotiation, shared by both factories. */
+export interface CodecOptions {
+  /** zlib settings for our compressor (defaults: level 6, memLevel 5). */
+  readonly compressSettings?: CompressSettings;
+  /** Single-frame messages shorter than this go out uncompressed (default 32 bytes). */
+  readonly threshold?: number;
+  /** Called with the first frame of each outgoing message; `false` sends it uncompressed. */
+  readonly shouldCompress?: (frame: Frame) => boolean;
+  /** Limit on an inflated message; defaults to the connection's `maxMessageSize`. */
+  readonly maxMessageSize?: number;
+  /** zlib implementation (default: native on Node, pako elsewhere). */
+  readonly backend?: ZlibBackend;
+  /** Longest synchronous stretch of zlib work before yielding to the event loop (default 4 ms). */
+  readonly sliceBudgetMs?: number;
+}
+
+export interface PerMessageDeflateSessionInit extends CodecOptions {
+  readonly role: 'client' | 'server';
+  readonly agreement: Agreement;
+  /** The response parameters, for display. */
+  readonly params: ExtensionParams;
+}
+
+export class PerMessageDeflateSession implements ExtensionSession {
+  readonly name = PERMESSAGE_DEFLATE;
+  readonly params: ExtensionParams;
+  readonly rsv = { rsv1: true } as const;
+  readonly agreement: Agreement;
+  readonly outgoing: FrameStage;
+  readonly incoming: FrameStage;
+  readonly #compressor: PerMessageCompressor;
+  readonly #decompressor: PerMessageDecompressor;
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(init: PerMessageDeflateSessionInit) {
+    const { agreement, role } = init;
+    const client = role === 'client';
+    this.params = init.params;
+    this.agreement = agreement;
+    this.#compressor = new PerMessageCompressor({
+      backend: init.backend,
+      windowBits: client ? agreement.clientWindowBits : agreement.serverWindowBits,
+      noContextTakeover: client ? agreement.clientNoContextTakeover : agreement.serverNoContextTakeover,
+      compressSettings: init.compressSettings,
+      threshold: init.threshold,
+      shouldCompress: init.shouldCompress,
+    });
+    this.#decompressor = new PerMessageDecompressor({
+      backend: init.backend,
+      windowBits: client ? agreement.serverWindowBits : agreement.clientWindowBits,
+      noContextTakeover: client ? agreement.serverNoContextTakeover : agreement.clientNoContextTakeover,
+      maxMessageSize: init.maxMessageSize,
+    });
+    const budget = init.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS;
+    const compressor = this.#compressor;
+    const decompressor = this.#decompressor;
+    this.outgoing = {
+      kind: 'frame',
+      concurrency: 1,
+      process: (frame: Frame, context: StageContext) =>
+        frame.payload.length <= COMPRESS_SLICE
+          ? compressor.process(frame)
+          : this.#track(drive(compressor.steps(frame), budget, context.signal)),
+    };
+    this.incoming = {
+      kind: 'frame',
+      concurrency: 1,
+      process: (frame: Frame, context: StageContext) =>
+        frame.payload.length <= INFLATE_SLICE
+          ? decompressor.process(frame)
+          : this.#track(drive(decompressor.steps(frame), budget, context.signal)),
+    };
+  }
+
+  /** Waits for sliced work in flight, then frees both zlib contexts. */
+  async close(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    this.#compressor.close();
+    this.#decompressor.close();
+  }
+
+  #track<T>(result: T | Promise<T>): T | Promise<T> {
+    if (!(result instanceof Promise)) return result;
+    this.#pending.add(result);
+    const done = () => this.#pending.delete(result);
+    result.then(done, done);
+    return result;
+  }
+}
