@@ -15,6 +15,10 @@
  * `withLatency()`. Operators built on rxjs time (`delay`, `timer`, `asapScheduler`)
  * run in virtual time as they do in `run()`: the same delegates are installed.
  *
+ * A stage function may itself `await sleep(ms)`: the kit follows which work
+ * a sleep belongs to (AsyncLocalStorage) and does not wait for work that is
+ * parked on the clock.
+ *
  * Limits: work that is neither returned from a stage function nor `track()`ed
  * (say, a TransformStream stage calling crypto.subtle) is only waited for one
  * macrotask per step; `setTimeout` inside extension code runs in real time.
@@ -45,8 +49,26 @@ const nextMacrotask: () => Promise<void> =
     ? () => new Promise((resolve) => setImmediate(resolve))
     : () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** One piece of real async work the clock waits for, unless it is parked in `sleep()`. */
+interface Work {
+  readonly settled: Promise<void>;
+  /** Sleeps this work is currently waiting in: while > 0 it waits on the clock, not on I/O. */
+  parked: number;
+}
+
+// Which tracked work a `sleep()` call belongs to follows the async call chain
+// (AsyncLocalStorage, Node/Deno/Bun). Without it, sleeping inside a tracked
+// stage function would make the clock wait for itself: there, use withLatency.
+const workContext: { run<R>(store: Work, fn: () => R): R; getStore(): Work | undefined } | undefined = await import(
+  'node:async_hooks'
+).then(
+  (m) => new m.AsyncLocalStorage<Work>(),
+  () => undefined,
+);
+
 export class AsyncTestScheduler extends TestScheduler {
-  private readonly pending = new Set<PromiseLike<unknown>>();
+  private readonly pending = new Set<Work>();
+  private parkedSignal: (() => void) | undefined;
 
   constructor(assert: (actual: TestMessage[], expected: TestMessage[]) => void) {
     super((actual, expected) => assert(actual as TestMessage[], expected as TestMessage[]));
@@ -54,31 +76,58 @@ export class AsyncTestScheduler extends TestScheduler {
 
   /** Registers real async work the clock must wait for before moving on. */
   track<T>(work: PromiseLike<T>): PromiseLike<T> {
-    this.pending.add(work);
-    const done = (): void => void this.pending.delete(work);
-    work.then(done, done);
+    this.register(work, { settled: Promise.resolve(), parked: 0 });
     return work;
+  }
+
+  /**
+   * Calls `fn` as tracked work: if it returns a promise, the clock waits for
+   * it — except while it is parked in `sleep()`, which is virtual time.
+   */
+  runTracked<T>(fn: () => T): T {
+    const work: Work = { settled: Promise.resolve(), parked: 0 };
+    const result = workContext ? workContext.run(work, fn) : fn();
+    if (isPromiseLike(result)) this.register(result, work);
+    return result;
+  }
+
+  private register(promise: PromiseLike<unknown>, work: Work): void {
+    const done = (): void => void this.pending.delete(work);
+    (work as { settled: Promise<void> }).settled = Promise.resolve(promise).then(done, done);
+    this.pending.add(work);
   }
 
   /** A Promise that resolves when virtual time has advanced by `ms`. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    const work = workContext?.getStore();
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const action = this.schedule(() => {
+      const unpark = (): void => {
+        if (work) work.parked--;
         signal?.removeEventListener('abort', onAbort);
+      };
+      const action = this.schedule(() => {
+        unpark();
         resolve();
       }, ms);
       const onAbort = (): void => {
         action.unsubscribe();
+        unpark();
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (work) {
+        work.parked++;
+        this.parkedSignal?.();
+      }
     });
   }
 
   /** Like `run()`, but the callback may be async and flushing waits for tracked work. */
   async runAsync<T>(callback: () => T | Promise<T>): Promise<T> {
-    if (active) throw new Error('virtual-time marble runs cannot overlap: run them one after another');
+    if (active) {
+      throw new Error('virtual-time marble runs cannot overlap: run them one after another (or did an earlier run time out?)');
+    }
     active = this;
     const internals = this as unknown as TestSchedulerInternals;
     const previousFactor = TestScheduler.frameTimeFactor;
@@ -132,11 +181,25 @@ export class AsyncTestScheduler extends TestScheduler {
     for (const test of ready) this.assertDeepEqual(test.actual, test.expected);
   }
 
-  /** Waits until tracked work has settled and the microtasks it caused have run. */
+  /**
+   * Waits until every tracked piece of work has settled or is parked in a
+   * virtual `sleep()`, and the microtasks that caused have run.
+   */
   private async settle(): Promise<void> {
-    do {
-      while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    for (;;) {
+      const busy = [...this.pending].filter((w) => w.parked === 0);
+      if (busy.length > 0) {
+        const parked = new Promise<void>((resolve) => (this.parkedSignal = resolve));
+        await Promise.race([...busy.map((w) => w.settled), parked]);
+        this.parkedSignal = undefined;
+        continue;
+      }
       await nextMacrotask();
-    } while (this.pending.size > 0);
+      if (![...this.pending].some((w) => w.parked === 0)) return;
+    }
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

@@ -83,17 +83,20 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
   };
 }
 
+/**
+ * Stages made by `withLatency`: they track their real work themselves, and
+ * tracking their whole promise would make virtual time wait for itself.
+ */
+const latencyStages = new WeakSet<Stage>();
+
 /** Wraps `frame`/`message` stage functions so virtual time waits for their promises. */
 function trackSession(session: ExtensionSession, scheduler: AsyncTestScheduler): ExtensionSession {
   const wrap = (stage: Stage): Stage => {
-    if (stage.kind !== 'frame' && stage.kind !== 'message') return stage;
+    if ((stage.kind !== 'frame' && stage.kind !== 'message') || latencyStages.has(stage)) return stage;
     const process = stage.process.bind(stage) as (x: never, c: StageContext) => unknown;
     return {
       ...stage,
-      process: (x: never, context: StageContext) => {
-        const result = process(x, context);
-        return isPromiseLike(result) ? scheduler.track(result) : result;
-      },
+      process: (x: never, context: StageContext) => scheduler.runTracked(() => process(x, context)),
     } as Stage;
   };
   return { ...session, outgoing: wrap(session.outgoing), incoming: wrap(session.incoming), close: () => session.close() };
@@ -106,16 +109,18 @@ function delayStage(stage: Stage, latency: Latency | undefined, scheduler: Async
   }
   let index = 0;
   const process = stage.process.bind(stage) as (x: Frame | Message, c: StageContext) => unknown;
-  return {
+  const delayed = {
     ...stage,
     process: async (x: Frame | Message, context: StageContext) => {
       const ms = latencyOf(latency, x, index++);
       // The real work is tracked (virtual time waits for it); the latency is virtual.
-      const result = await scheduler.track(Promise.resolve(process(x, context)));
+      const result = await scheduler.runTracked(() => process(x, context));
       await scheduler.sleep(ms, context.signal);
       return result;
     },
   } as Stage;
+  latencyStages.add(delayed);
+  return delayed;
 }
 
 function latencyOf(latency: Latency, item: Frame | Message, index: number): number {
@@ -124,10 +129,6 @@ function latencyOf(latency: Latency, item: Frame | Message, index: number): numb
   const ms = latency[index];
   if (ms === undefined) throw new RangeError(`withLatency: no latency given for item ${index} (list has ${latency.length})`);
   return ms;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** Frames → messages with the sans-I/O assembler; control frames pass in position. */

@@ -30,7 +30,8 @@ export class ErrorMatcher {
   }
 
   describe(): string {
-    const name = this.type?.name ?? 'Error';
+    // A close code implies a WebSocketError even when no class was named.
+    const name = this.type?.name ?? (this.closeCode === undefined ? 'Error' : 'WebSocketError');
     const code = this.closeCode === undefined ? '' : `(${this.closeCode})`;
     const msg = this.message === undefined ? '' : ` ${this.message instanceof RegExp ? this.message : JSON.stringify(this.message)}`;
     return `${name}${code}${msg}`;

@@ -1,0 +1,11 @@
+// wsx/marbles: marble testing for extension authors, over rxjs' TestScheduler.
+// See marbles/README.md for the notation and docs/writing-an-extension.md for a walkthrough.
+export { runMarbles, type MarbleHelpers, type Expectation } from './runMarbles.js';
+export type { ExtensionHelpers, Latency, SendOptions, ReceiveOptions } from './extensionHelpers.js';
+export { AsyncTestScheduler } from './asyncTestScheduler.js';
+export { frame, message, parseValue, isFrame, isMessage, MarbleNotationError } from './notation.js';
+export { formatValue, formatFrame, formatMessage, formatBytes, formatError } from './format.js';
+export { closeWith, ErrorMatcher, valuesEqual, toErrorMatcher, type ErrorExpectation } from './match.js';
+export { renderDiagram } from './diagram.js';
+export { assertRecords, MarbleMismatchError } from './assert.js';
+export type { ValueMap, WireValue } from './values.js';
