@@ -5,37 +5,12 @@
  * messages through callbacks that may complete out of order; the wsx stage
  * runner emits results in wire order.
  */
-import { Buffer } from 'node:buffer';
-import { ExtensionError, NegotiationError } from '../../protocol/errors.js';
-import type {
-  ClientExtensionFactory,
-  ExtensionParams,
-  ExtensionSession,
-  MessageStage,
-  ServerExtensionFactory,
-  SessionOptions,
-} from '../../protocol/extension.js';
-import type { Message } from '../../protocol/message.js';
-import { isDataOpcode } from './dataOpcode.js';
-import {
-  fromFayeParams,
-  pluginRsv,
-  toFayeParams,
-  type FayeMessage,
-  type FayeParams,
-  type FayePlugin,
-  type FayeSession,
-  type FayeSessionOptions,
-} from './fayeModel.js';
+import { NegotiationError } from '../../protocol/errors.js';
+import type { ClientExtensionFactory, ServerExtensionFactory, SessionOptions } from '../../protocol/extension.js';
+import { fromFayeParams, toFayeParams, type FayeParams, type FayePlugin, type FayeSessionOptions } from './fayeModel.js';
+import { fayeSession, type FayeAdapterOptions } from './fayeSession.js';
 
-export interface FayeAdapterOptions {
-  /**
-   * Messages handed to the faye session at once (default 8). faye's own
-   * pipeline does not bound this; sessions such as permessage-deflate queue
-   * internally, so more in flight only costs memory.
-   */
-  readonly concurrency?: number;
-}
+export type { FayeAdapterOptions } from './fayeSession.js';
 
 /**
  * @example
@@ -93,79 +68,4 @@ export function fromFayePlugin(plugin: FayePlugin, options?: FayeAdapterOptions)
 function fayeOptions(options: SessionOptions | undefined): FayeSessionOptions {
   const limit = options?.maxMessageSize;
   return limit === undefined || limit === Infinity ? {} : { maxLength: limit };
-}
-
-/** A wsx session over a faye session; `close()` waits for messages in flight, like faye's Cell. */
-function fayeSession(
-  plugin: FayePlugin,
-  session: FayeSession,
-  params: ExtensionParams,
-  adapterOptions: FayeAdapterOptions,
-): ExtensionSession {
-  let pending = 0;
-  let closing: { resolve: () => void } | null = null;
-  let closed: Promise<void> | null = null;
-  const settle = () => {
-    if (--pending === 0 && closing) closing.resolve();
-  };
-
-  const stage = (method: 'processIncomingMessage' | 'processOutgoingMessage'): MessageStage => ({
-    kind: 'message',
-    concurrency: adapterOptions.concurrency ?? 8,
-    process: (message) =>
-      new Promise<Message>((resolve, reject) => {
-        if (closed) return reject(new ExtensionError(`${plugin.name}: session is closed`));
-        pending++;
-        let done = false;
-        const callback = (error: Error | null, out?: FayeMessage | null) => {
-          if (done) return; // a faye callback may only count once
-          done = true;
-          settle();
-          if (error) return reject(new ExtensionError(`${plugin.name}: ${error.message}`, { cause: error }));
-          try {
-            resolve(toMessage(plugin.name, out ?? faye));
-          } catch (invalid) {
-            reject(invalid); // never throw back into the faye session's callback
-          }
-        };
-        const faye = toFaye(message);
-        try {
-          session[method](faye, callback);
-        } catch (error) {
-          callback(error instanceof Error ? error : new Error(String(error)));
-        }
-      }),
-  });
-
-  return {
-    name: plugin.name,
-    params,
-    rsv: pluginRsv(plugin),
-    outgoing: stage('processOutgoingMessage'),
-    incoming: stage('processIncomingMessage'),
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        if (pending === 0) resolve();
-        else closing = { resolve };
-      }).then(() => session.close());
-      return closed;
-    },
-  };
-}
-
-function toFaye(message: Message): FayeMessage {
-  const { data } = message;
-  return {
-    rsv1: message.rsv1,
-    rsv2: message.rsv2,
-    rsv3: message.rsv3,
-    opcode: message.opcode,
-    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-  };
-}
-
-function toMessage(name: string, faye: FayeMessage): Message {
-  if (!isDataOpcode(faye.opcode)) throw new ExtensionError(`${name} returned a message with opcode ${faye.opcode}`);
-  if (!(faye.data instanceof Uint8Array)) throw new ExtensionError(`${name} returned a message without binary data`);
-  return { opcode: faye.opcode, rsv1: !!faye.rsv1, rsv2: !!faye.rsv2, rsv3: !!faye.rsv3, data: faye.data };
 }
