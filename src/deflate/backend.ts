@@ -16,7 +16,7 @@ export const Strategy = {
 } as const;
 
 export interface DeflaterOptions {
-  /** 9–15: zlib cannot compress raw deflate with an 8-bit window (see README). */
+  /** 9–15: zlib cannot compress raw deflate with an 8-bit window (see `zlibMatchLimit`). */
   readonly windowBits: number;
   readonly level: number;
   readonly memLevel: number;
@@ -55,6 +55,13 @@ export interface Inflater {
 
 export interface ZlibBackend {
   readonly name: string;
+  /**
+   * True when the deflater, like zlib, never matches further back than
+   * 2^windowBits − 262 bytes (zlib's MAX_DIST). Then a 9-bit window emits
+   * distances ≤ 250 and is safe for a peer that agreed on 8; without it the
+   * codec falls back to run-length encoding (distance 1 only) for window 8.
+   */
+  readonly zlibMatchLimit?: boolean;
   createDeflater(options: DeflaterOptions): Deflater;
   createInflater(options: InflaterOptions): Inflater;
 }

@@ -36,6 +36,12 @@ export interface CompressorOptions {
   readonly threshold?: number;
   /** Called with the first frame of each message; `false` sends the message uncompressed. */
   readonly shouldCompress?: (frame: Frame) => boolean;
+  /**
+   * Send a message uncompressed when its compressed first frame is not
+   * smaller than the original (default true). `false` always sends what zlib
+   * produced, as the RFC 7692 §7.2.3 examples do.
+   */
+  readonly sendRawIfNotSmaller?: boolean;
 }
 
 export class PerMessageCompressor {
@@ -47,6 +53,7 @@ export class PerMessageCompressor {
   readonly #noContextTakeover: boolean;
   readonly #threshold: number;
   readonly #shouldCompress: ((frame: Frame) => boolean) | undefined;
+  readonly #rawIfNotSmaller: boolean;
   #deflater: Deflater | undefined;
   #inMessage = false;
   #compressing = false;
@@ -56,16 +63,19 @@ export class PerMessageCompressor {
     const settings = resolveCompressSettings(options.compressSettings);
     const windowBits = options.windowBits ?? 15;
     this.#backend = options.backend ?? defaultBackend;
-    // zlib cannot compress raw deflate with an 8-bit window and silently uses 9,
-    // which a peer inflating with 256 bytes would reject. Run-length encoding
-    // only ever refers back one byte, so its output is valid for any window.
+    // zlib cannot compress raw deflate with an 8-bit window and uses 9 instead.
+    // That is still correct for a peer inflating with 256 bytes, because zlib
+    // never matches further back than 2^9 − 262 = 250 bytes (its MAX_DIST;
+    // README "Window bits 8" has the measurement). A backend without that
+    // guarantee gets run-length encoding, whose matches reach back one byte.
     this.#windowBits = windowBits === 8 ? 9 : windowBits;
-    this.#strategy = windowBits === 8 ? Strategy.Rle : settings.strategy;
+    this.#strategy = windowBits === 8 && !this.#backend.zlibMatchLimit ? Strategy.Rle : settings.strategy;
     this.#level = settings.level;
     this.#memLevel = settings.memLevel;
     this.#noContextTakeover = options.noContextTakeover ?? false;
     this.#threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.#shouldCompress = options.shouldCompress;
+    this.#rawIfNotSmaller = options.sendRawIfNotSmaller ?? true;
   }
 
   /**
@@ -138,7 +148,7 @@ export class PerMessageCompressor {
     let payload = concatBytes(out);
     if (frame.fin) payload = stripSyncTail(payload);
     const first = frame.opcode !== Opcode.Continuation;
-    if (first && payload.length >= frame.payload.length) {
+    if (first && this.#rawIfNotSmaller && payload.length >= frame.payload.length) {
       // Not worth it: send the original bytes. Our window now holds data the
       // peer will never see, so it must be forgotten: a reset deflater never
       // refers back, and the peer's window staying as it was is then harmless.

@@ -104,6 +104,8 @@ class MinizlibInflater implements Inflater {
 /** The default backend on Node: native zlib, synchronous, context kept per handle. */
 export const minizlibBackend: ZlibBackend = {
   name: 'minizlib',
+  // zlib (and its port pako) limit match distances to MAX_DIST = 2^w − 262.
+  zlibMatchLimit: true,
   createDeflater: (options) => new MinizlibDeflater(options),
   createInflater: (options) => new MinizlibInflater(options),
 };

@@ -135,6 +135,8 @@ class PakoInflater implements Inflater {
 /** The portable backend: pure JS, same semantics as the native one. */
 export const pakoBackend: ZlibBackend = {
   name: 'pako',
+  // zlib (and its port pako) limit match distances to MAX_DIST = 2^w − 262.
+  zlibMatchLimit: true,
   createDeflater: (options) => new PakoDeflater(options),
   createInflater: (options) => new PakoInflater(options),
 };

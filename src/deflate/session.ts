@@ -25,6 +25,8 @@ export interface CodecOptions {
   readonly threshold?: number;
   /** Called with the first frame of each outgoing message; `false` sends it uncompressed. */
   readonly shouldCompress?: (frame: Frame) => boolean;
+  /** Send a message raw when compressing its first frame does not make it smaller (default true). */
+  readonly sendRawIfNotSmaller?: boolean;
   /** Limit on an inflated message; defaults to the connection's `maxMessageSize`. */
   readonly maxMessageSize?: number;
   /** zlib implementation (default: native on Node, pako elsewhere). */
@@ -63,6 +65,7 @@ export class PerMessageDeflateSession implements ExtensionSession {
       compressSettings: init.compressSettings,
       threshold: init.threshold,
       shouldCompress: init.shouldCompress,
+      sendRawIfNotSmaller: init.sendRawIfNotSmaller,
     });
     this.#decompressor = new PerMessageDecompressor({
       backend: init.backend,
