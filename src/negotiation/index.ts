@@ -14,3 +14,31 @@ export {
   type NegotiatedExtensions,
 } from './negotiatedExtensions.js';
 export { unionRsv, sharedRsvBit, findRsvConflict, RSV_BIT_NAMES, type RsvBit } from './rsvBits.js';
+export {
+  fromPythonStyleClientFactory,
+  fromPythonStyleServerFactory,
+  toPythonParams,
+  toWsxParams,
+  type PythonStyleParams,
+  type PythonStyleFrame,
+  type PythonStyleExtension,
+  type PythonStyleClientExtensionFactory,
+  type PythonStyleServerExtensionFactory,
+  type PythonStyleAdapterOptions,
+  type AcceptedExtension,
+} from './adapters/pythonStyle.js';
+export { fayeClientFactory, fayeServerFactory, fromFayePlugin, type FayeAdapterOptions } from './adapters/fromFayePlugin.js';
+export { toFayePlugin, type ToFayePluginOptions } from './adapters/toFayePlugin.js';
+export {
+  toFayeParams,
+  fromFayeParams,
+  type FayePlugin,
+  type FayeSession,
+  type FayeClientSession,
+  type FayeServerSession,
+  type FayeMessage,
+  type FayeParams,
+  type FayeParamValue,
+  type FayeCallback,
+  type FayeSessionOptions,
+} from './adapters/fayeModel.js';
