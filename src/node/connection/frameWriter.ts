@@ -9,6 +9,8 @@ import type { Socket } from 'node:net';
 import type { Frame } from '../../protocol/frame.js';
 import { serializeFrame, serializeFrameParts } from '../../protocol/frameSerializer.js';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 // Below this payload size one copy is cheaper than a second writev entry.
 const COPY_BELOW = 16 * 1024;
 
@@ -16,6 +18,7 @@ export class FrameWriter {
   readonly #socket: Socket;
   readonly #mask: boolean;
   #corked = false;
+  #drain: Promise<void> | null = null;
   /** Bytes handed to the socket since the connection opened (frames only, no HTTP). */
   bytesWritten = 0;
 
@@ -61,19 +64,26 @@ export class FrameWriter {
     this.#socket.uncork();
   };
 
-  /** Resolves once the socket's buffer has drained (at once if it is not full or is gone). */
+  /**
+   * Resolves once the socket's buffer has drained (at once if it is not full
+   * or is gone). Every waiter shares one promise and one pair of listeners.
+   */
   drained(): Promise<void> {
     const socket = this.#socket;
-    if (!socket.writableNeedDrain || !this.writable) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+    if (!socket.writableNeedDrain || !this.writable) return RESOLVED;
+    if (this.#drain === null) {
+      this.#drain = new Promise((resolve) => {
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          this.#drain = null;
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
+      });
+    }
+    return this.#drain;
   }
 
   /** Ends our side of TCP after everything queued has been written. */
