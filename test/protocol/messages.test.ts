@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  createFrame,
+  fragmentMessage,
+  InvalidDataError,
+  MessageAssembler,
+  Opcode,
+  PayloadTooBigError,
+  ProtocolError,
+  type Message,
+} from '../../src/protocol/index.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const message = (opcode: Message['opcode'], data: Uint8Array, rsv1 = false): Message => ({
+  opcode,
+  rsv1,
+  rsv2: false,
+  rsv3: false,
+  data,
+});
+
+describe('MessageAssembler', () => {
+  it('returns a single-frame message with its payload, not a copy', () => {
+    const payload = new Uint8Array([1, 2, 3]);
+    const out = new MessageAssembler().push(createFrame(Opcode.Binary, payload));
+    expect(out).toEqual(message(Opcode.Binary, payload));
+    expect(out!.data).toBe(payload);
+  });
+
+  it('joins fragments and keeps the RSV bits of the first frame', () => {
+    const assembler = new MessageAssembler();
+    expect(assembler.push(createFrame(Opcode.Text, text('Hel'), { fin: false, rsv1: true }))).toBeNull();
+    expect(assembler.inMessage).toBe(true);
+    expect(assembler.push(createFrame(Opcode.Continuation, text(''), { fin: false }))).toBeNull();
+    expect(assembler.bufferedBytes).toBe(3);
+    expect(assembler.push(createFrame(Opcode.Continuation, text('lo')))).toEqual(message(Opcode.Text, text('Hello'), true));
+    expect(assembler.inMessage).toBe(false);
+  });
+
+  it('accepts a message of exactly maxMessageSize and fails one byte more at the fragment that crosses it', () => {
+    const exact = new MessageAssembler({ maxMessageSize: 10 });
+    exact.push(createFrame(Opcode.Binary, new Uint8Array(6), { fin: false }));
+    expect(exact.push(createFrame(Opcode.Continuation, new Uint8Array(4)))?.data.length).toBe(10);
+
+    const over = new MessageAssembler({ maxMessageSize: 10 });
+    over.push(createFrame(Opcode.Binary, new Uint8Array(6), { fin: false }));
+    let error: unknown;
+    try {
+      over.push(createFrame(Opcode.Continuation, new Uint8Array(5), { fin: false }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PayloadTooBigError);
+    expect((error as PayloadTooBigError).closeCode).toBe(1009);
+    expect(over.bufferedBytes).toBe(0); // the crossing fragment was never kept
+  });
+
+  it('fails invalid UTF-8 at the first fragment that proves it (1007), before the message ends', () => {
+    const assembler = new MessageAssembler();
+    expect(() => assembler.push(createFrame(Opcode.Text, new Uint8Array([0x41, 0xc0, 0x80]), { fin: false }))).toThrow(
+      InvalidDataError,
+    );
+  });
+
+  it('accepts a character split across fragments and rejects one cut off at the end', () => {
+    const euro = text('€');
+    const ok = new MessageAssembler();
+    ok.push(createFrame(Opcode.Text, euro.subarray(0, 1), { fin: false }));
+    ok.push(createFrame(Opcode.Continuation, euro.subarray(1, 2), { fin: false }));
+    expect(ok.push(createFrame(Opcode.Continuation, euro.subarray(2)))?.data).toEqual(euro);
+
+    const cut = new MessageAssembler();
+    cut.push(createFrame(Opcode.Text, euro.subarray(0, 2), { fin: false }));
+    expect(() => cut.push(createFrame(Opcode.Continuation, new Uint8Array(0)))).toThrow(InvalidDataError);
+  });
+
+  it('does not validate binary messages, nor text when validateUtf8 is false', () => {
+    const bad = new Uint8Array([0xff, 0xfe]);
+    expect(new MessageAssembler().push(createFrame(Opcode.Binary, bad))?.data).toBe(bad);
+    expect(new MessageAssembler({ validateUtf8: false }).push(createFrame(Opcode.Text, bad))?.data).toBe(bad);
+  });
+
+  it('enforces continuation rules and refuses control frames (1002)', () => {
+    expect(() => new MessageAssembler().push(createFrame(Opcode.Continuation, text('x')))).toThrow(ProtocolError);
+    const open = new MessageAssembler();
+    open.push(createFrame(Opcode.Text, text('a'), { fin: false }));
+    expect(() => open.push(createFrame(Opcode.Binary, text('b')))).toThrow(ProtocolError);
+    expect(() => new MessageAssembler().push(createFrame(Opcode.Ping, text('p')))).toThrow(ProtocolError);
+  });
+});
+
+describe('fragmentMessage', () => {
+  it('splits into views of the data with the opcode and RSV bits on the first frame only', () => {
+    const data = new Uint8Array(10).map((_, i) => i);
+    const frames = fragmentMessage(message(Opcode.Binary, data, true), 4);
+    expect(frames.map((f) => [f.opcode, f.fin, f.rsv1, Array.from(f.payload)])).toEqual([
+      [Opcode.Binary, false, true, [0, 1, 2, 3]],
+      [Opcode.Continuation, false, false, [4, 5, 6, 7]],
+      [Opcode.Continuation, true, false, [8, 9]],
+    ]);
+    expect(frames.every((f) => f.payload.buffer === data.buffer)).toBe(true);
+  });
+
+  it('sends a short or empty message as one frame, and refuses a limit below 1', () => {
+    expect(fragmentMessage(message(Opcode.Text, text('hi')))).toHaveLength(1);
+    const [empty] = fragmentMessage(message(Opcode.Text, new Uint8Array(0)), 4);
+    expect([empty!.fin, empty!.opcode, empty!.payload.length]).toEqual([true, Opcode.Text, 0]);
+    expect(() => fragmentMessage(message(Opcode.Text, text('hi')), 0)).toThrow(RangeError);
+  });
+
+  it('round-trips through the assembler for any size and fragment limit', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 500 }), fc.integer({ min: 1, max: 600 }), fc.boolean(), (data, limit, rsv1) => {
+        const original = message(Opcode.Binary, data, rsv1);
+        const frames = fragmentMessage(original, limit);
+        expect(frames).toHaveLength(Math.max(1, Math.ceil(data.length / limit)));
+        const assembler = new MessageAssembler({ maxMessageSize: data.length });
+        const results = frames.map((f) => assembler.push(f));
+        expect(results.slice(0, -1).every((r) => r === null)).toBe(true);
+        expect(results.at(-1)).toEqual(original);
+      }),
+    );
+  });
+});
