@@ -7,7 +7,7 @@
 import type { TestMessage } from 'rxjs/internal/testing/TestMessage';
 import { renderDiagram, ValueNamer } from './diagram.js';
 import { formatValue } from './format.js';
-import { ErrorMatcher, valuesEqual } from './match.js';
+import { ValueMatcher, valuesEqual } from './match.js';
 
 /** A marble expectation that did not hold; the message holds both diagrams. */
 export class MarbleMismatchError extends Error {
@@ -35,7 +35,7 @@ export function recordsEqual(expected: TestMessage, actual: TestMessage): boolea
 /** `#` written without an error value matches any error (rxjs puts the string 'error' there). */
 function errorMatches(expected: unknown, actual: unknown): boolean {
   if (expected === 'error') return true;
-  if (expected instanceof ErrorMatcher) return expected.matches(actual);
+  if (expected instanceof ValueMatcher) return expected.matches(actual);
   return valuesEqual(expected, actual);
 }
 

@@ -10,12 +10,10 @@
  * (TransformStream, operator, per-frame or per-message function) runs as the
  * connection would run it.
  */
-import { Observable, concatMap, from, of, type OperatorFunction } from 'rxjs';
+import { concatMap, from, of, type Observable } from 'rxjs';
 import { applyExtensions } from '../src/operators/index.js';
 import {
-  MessageAssembler,
   fragmentMessage,
-  isControlOpcode,
   type ExtensionSession,
   type Frame,
   type Message,
@@ -23,6 +21,7 @@ import {
   type StageContext,
 } from '../src/protocol/index.js';
 import type { AsyncTestScheduler } from './asyncTestScheduler.js';
+import { assembleMessages } from './assembleMessages.js';
 import { isMessage } from './notation.js';
 
 /** Latency in virtual ms per item: one number for all, a list by item index, or a function. */
@@ -129,26 +128,4 @@ function latencyOf(latency: Latency, item: Frame | Message, index: number): numb
   const ms = latency[index];
   if (ms === undefined) throw new RangeError(`withLatency: no latency given for item ${index} (list has ${latency.length})`);
   return ms;
-}
-
-/** Frames → messages with the sans-I/O assembler; control frames pass in position. */
-function assembleMessages(maxMessageSize?: number): OperatorFunction<Frame, Frame | Message> {
-  return (source) =>
-    new Observable<Frame | Message>((subscriber) => {
-      const assembler = new MessageAssembler(maxMessageSize === undefined ? {} : { maxMessageSize });
-      return source.subscribe({
-        next(frame) {
-          if (isControlOpcode(frame.opcode)) return subscriber.next(frame);
-          let message: Message | null;
-          try {
-            message = assembler.push(frame);
-          } catch (error) {
-            return subscriber.error(error);
-          }
-          if (message) subscriber.next(message);
-        },
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
 }

@@ -9,3 +9,7 @@ export { closeWith, ErrorMatcher, valuesEqual, toErrorMatcher, type ErrorExpecta
 export { renderDiagram } from './diagram.js';
 export { assertRecords, MarbleMismatchError } from './assert.js';
 export type { ValueMap, WireValue } from './values.js';
+export { serverNegotiation, clientNegotiation, handshake, accepted, declined, NegotiationOutcome, type Handshake } from './negotiation.js';
+export { expectSameOnStreams, FaceMismatchError, type FaceOptions, type FaceResult } from './sameOnStreams.js';
+export { assembleMessages } from './assembleMessages.js';
+export { ValueMatcher } from './match.js';

@@ -10,13 +10,26 @@ import { isFrame, isMessage } from './notation.js';
 
 type ErrorClass = abstract new (...args: any[]) => Error;
 
+/**
+ * A value that decides equality itself: put one in a value map (or as the
+ * error of `#`) to match loosely, e.g. by class and close code, or a
+ * negotiation outcome by extension names.
+ */
+export abstract class ValueMatcher {
+  abstract matches(actual: unknown): boolean;
+  /** How the matcher is shown in failure diagrams. */
+  abstract describe(): string;
+}
+
 /** Matches an error by class (`instanceof`), close code and/or message. */
-export class ErrorMatcher {
+export class ErrorMatcher extends ValueMatcher {
   constructor(
     readonly type: ErrorClass | undefined,
     readonly closeCode: number | undefined,
     readonly message: string | RegExp | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   matches(actual: unknown): boolean {
     if (!(actual instanceof Error)) return false;
@@ -68,7 +81,7 @@ export function toErrorMatcher(expected: ErrorExpectation | undefined): ErrorMat
 
 /** Whether an actual marble value equals an expected one (matchers and nested values allowed). */
 export function valuesEqual(expected: unknown, actual: unknown): boolean {
-  if (expected instanceof ErrorMatcher) return expected.matches(actual);
+  if (expected instanceof ValueMatcher) return expected.matches(actual);
   if (expected === actual) return true;
   if (isFrame(expected) || isFrame(actual)) {
     if (!isFrame(expected) || !isFrame(actual)) return false;

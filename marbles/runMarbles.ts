@@ -29,6 +29,11 @@ export interface Expectation {
 export interface MarbleHelpers extends ExtensionHelpers {
   cold<T = WireValue>(marbles: string, values?: ValueMap, error?: unknown): ColdObservable<T>;
   hot<T = WireValue>(marbles: string, values?: ValueMap, error?: unknown): HotObservable<T>;
+  /**
+   * A cold observable of raw `Sec-WebSocket-Extensions` header values (not
+   * parsed as notation; `null` for "no header"), for negotiation marbles.
+   */
+  headers(marbles: string, values: Readonly<Record<string, string | null>>, error?: unknown): ColdObservable<string | null>;
   expectObservable(observable: Observable<unknown>, subscriptionMarbles?: string | null): Expectation;
   expectSubscriptions(logs: SubscriptionLog[]): { toBe(marbles: string | string[]): void };
   /** The virtual time a marble string spans, e.g. `time('---|')` is 3. */
@@ -60,6 +65,7 @@ export async function runMarbles<T>(callback: (helpers: MarbleHelpers) => T | Pr
       scheduler.createColdObservable(marbles, parseValueMap(values, hints), error) as ColdObservable<T>,
     hot: <T>(marbles: string, values?: ValueMap, error?: unknown) =>
       scheduler.createHotObservable(marbles, parseValueMap(values, hints), error) as HotObservable<T>,
+    headers: (marbles, values, error) => scheduler.createColdObservable(marbles, values, error),
     expectObservable(observable, subscriptionMarbles) {
       const expectation = scheduler.expectObservable(observable, subscriptionMarbles);
       return {
