@@ -6,3 +6,4 @@ export * from './transformToOperator.js';
 export * from './fromOperator.js';
 export * from './stageToOperator.js';
 export * from './applyExtensions.js';
+export * from './negotiate.js';
