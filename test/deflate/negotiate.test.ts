@@ -76,17 +76,17 @@ describe('server: answerOffer over every offer × configuration', () => {
         if (offer.clientMaxWindowBits === undefined) check(response.clientMaxWindowBits === undefined, 'client window only if offered', ctx);
         check(response.clientMaxWindowBits !== true, 'client window has a value', ctx);
         if (typeof offer.clientMaxWindowBits === 'number' && response.clientMaxWindowBits !== undefined) {
-          check(response.clientMaxWindowBits <= offer.clientMaxWindowBits, 'client window within offer', ctx);
+          check(Number(response.clientMaxWindowBits) <= offer.clientMaxWindowBits, 'client window within offer', ctx);
         }
         if (config.clientMaxWindowBits !== undefined && offer.clientMaxWindowBits !== undefined) {
-          check(response.clientMaxWindowBits !== undefined && response.clientMaxWindowBits <= config.clientMaxWindowBits, 'client window within config', ctx);
+          check(response.clientMaxWindowBits !== undefined && Number(response.clientMaxWindowBits) <= config.clientMaxWindowBits, 'client window within config', ctx);
         }
         // A bare offer is answered with our value when we have one.
         if (offer.clientMaxWindowBits === true) check(response.clientMaxWindowBits === config.clientMaxWindowBits, 'bare offer answered', ctx);
         // The windows each side runs with.
         check(agreement.serverWindowBits === (response.serverMaxWindowBits ?? 15), 'server window agreed', ctx);
         const offeredClient = typeof offer.clientMaxWindowBits === 'number' ? offer.clientMaxWindowBits : 15;
-        check(agreement.clientWindowBits === Math.min(offeredClient, response.clientMaxWindowBits ?? 15), 'client window agreed', ctx);
+        check(agreement.clientWindowBits === Math.min(offeredClient, Number(response.clientMaxWindowBits ?? 15)), 'client window agreed', ctx);
         // Whatever we answer, a conforming client accepts, and both sides agree on the settings.
         let clientSide;
         try {
@@ -150,7 +150,7 @@ describe('client: checkResponse over every offer × response', () => {
         // §7.1.2.2: client_max_window_bits only if offered, and not above an offered value.
         if (response.clientMaxWindowBits !== undefined) {
           if (offer.clientMaxWindowBits === undefined) problems.push('client_max_window_bits');
-          else if (typeof offer.clientMaxWindowBits === 'number' && response.clientMaxWindowBits > offer.clientMaxWindowBits) {
+          else if (typeof offer.clientMaxWindowBits === 'number' && Number(response.clientMaxWindowBits) > offer.clientMaxWindowBits) {
             problems.push('client_max_window_bits');
           }
         }
