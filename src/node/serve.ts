@@ -76,7 +76,12 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
   const handshakeTimeout = options.handshakeTimeout ?? 10_000;
   const owned = options.server === undefined;
   const server = options.server ?? createServer((_request, response) => {
-    response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' });
+    response.writeHead(426, {
+      'Content-Type': 'text/plain',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      Connection: 'close',
+    });
     response.end('this is a WebSocket endpoint\n');
   });
   const connections = new Set<WebSocketConnection>();

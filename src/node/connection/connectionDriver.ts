@@ -93,6 +93,10 @@ export class ConnectionDriver {
     socket.setTimeout(0);
     socket.on('error', () => undefined); // 'close' follows; the state machine reports 1006
     socket.on('data', this.inbound.feed);
+    // The peer's FIN: after a close handshake that is the normal end; without
+    // one the peer is gone. Either way nothing more will come, so finish our
+    // side too (http servers allow half-open sockets, which would linger).
+    socket.once('end', () => this.#writer.end());
     if (options.pingInterval > 0) {
       this.#pingTimer = setInterval(this.#ping, options.pingInterval).unref();
     }

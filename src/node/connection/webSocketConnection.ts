@@ -92,10 +92,14 @@ export class WebSocketConnection implements AsyncIterable<WebSocketData> {
     );
   }
 
-  /** Sends one message; resolves when the socket can take more (backpressure). */
+  /**
+   * Sends one message; resolves when the socket can take more (backpressure).
+   * While the handshake is still running the message waits for it.
+   */
   send(data: SendableData): Promise<void> {
-    if (this.#driver === null) return Promise.reject(new DOMException('the connection is not open', 'InvalidStateError'));
-    return this.#driver.send(data);
+    if (this.#driver !== null) return this.#driver.send(data);
+    if (!this.#handshakeDone) return this.opened.then(() => this.send(data));
+    return Promise.reject(new DOMException('the connection is not open', 'InvalidStateError'));
   }
 
   /**

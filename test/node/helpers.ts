@@ -1,0 +1,77 @@
+// Shared helpers for the Node client/server tests: servers on 127.0.0.1 with
+// a random port, raw sockets for hand-written requests, and readers.
+import { connect as netConnect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { serve, type ConnectionHandler, type ServeOptions, type WebSocketServer } from '../../src/node/serve.js';
+import type { WebSocketConnection } from '../../src/node/connection/webSocketConnection.js';
+import type { WebSocketData } from '../../src/node/connection/messages.js';
+
+export async function startServer(handler: ConnectionHandler, options: ServeOptions = {}): Promise<WebSocketServer & { url: string; port: number }> {
+  const server = await serve(handler, { host: '127.0.0.1', port: 0, ...options });
+  const port = (server.address() as AddressInfo).port;
+  return Object.assign(server, { url: `ws://127.0.0.1:${port}`, port });
+}
+
+/** Echo handler: every message goes back unchanged on the connection it came from. */
+export const echo: ConnectionHandler = async (connection) => {
+  try {
+    for await (const message of connection) await connection.send(message);
+  } catch {
+    // connection failed: `closed` tells the test why
+  }
+};
+
+/** Reads exactly `count` messages from the connection's readable. */
+export async function take(connection: WebSocketConnection, count: number): Promise<WebSocketData[]> {
+  const { readable } = await connection.opened;
+  const reader = readable.getReader();
+  const out: WebSocketData[] = [];
+  try {
+    while (out.length < count) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      out.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return out;
+}
+
+/** A raw TCP socket to the server, with everything it receives collected. */
+export async function rawSocket(port: number): Promise<{ socket: Socket; received: () => Buffer; closed: Promise<void> }> {
+  const socket = netConnect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return { socket, received: () => Buffer.concat(chunks), closed };
+}
+
+/** Sends a raw HTTP request and returns the whole answer once the server closes. */
+export async function rawRequest(port: number, request: string): Promise<string> {
+  const raw = await rawSocket(port);
+  raw.socket.write(request);
+  await raw.closed;
+  return raw.received().toString('latin1');
+}
+
+export function upgradeRequest(headers: Record<string, string | null> = {}, requestLine = 'GET / HTTP/1.1'): string {
+  const base: Record<string, string | null> = {
+    Host: '127.0.0.1',
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version': '13',
+    ...headers,
+  };
+  const lines = Object.entries(base)
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([k, v]) => `${k}: ${v}`);
+  return [requestLine, ...lines, '', ''].join('\r\n');
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
