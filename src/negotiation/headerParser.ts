@@ -1,6 +1,6 @@
 import type { ExtensionHeaderItem, ExtensionParam } from '../protocol/extension.js';
 import { ExtensionHeaderSyntaxError } from './headerSyntaxError.js';
-import { isOws, isQdtext, isQuotedPairChar, isToken, isTokenChar } from './token.js';
+import { isOws, isQdtext, isQuotedPairChar, isTokenChar } from './token.js';
 
 /**
  * Parses a `Sec-WebSocket-Extensions` header (RFC 6455 §9.1):
@@ -102,7 +102,11 @@ class LineScanner {
     return text.slice(start, this.pos);
   }
 
-  /** quoted-string, unescaped, then required to be a token (RFC 6455 §9.1). */
+  /**
+   * quoted-string, unescaped, then required to be a token (RFC 6455 §9.1).
+   * Since the result must be a token, the scan stops at the first character
+   * that cannot be in one, reporting the opening quote.
+   */
   private quotedToken(): string {
     const { text } = this;
     const open = this.pos++;
@@ -110,22 +114,24 @@ class LineScanner {
     let segment = this.pos;
     for (;;) {
       if (this.pos === text.length) this.fail('unterminated quoted string', open);
-      const code = text.charCodeAt(this.pos);
+      let code = text.charCodeAt(this.pos);
       if (code === 0x22) break;
       if (code === 0x5c /* \ */) {
         value += text.slice(segment, this.pos);
         this.pos++;
         if (this.pos === text.length) this.fail('unterminated quoted string', open);
-        if (!isQuotedPairChar(text.charCodeAt(this.pos))) this.fail(`invalid escaped character ${this.shown()}`);
+        code = text.charCodeAt(this.pos);
+        if (!isQuotedPairChar(code)) this.fail(`invalid escaped character ${this.shown()}`);
         segment = this.pos; // the escaped character starts the next literal run
       } else if (!isQdtext(code)) {
         this.fail(`invalid character ${this.shown()} in quoted string`);
       }
+      if (!isTokenChar(code)) this.fail(`quoted value is not a token (it contains ${this.shown()})`, open);
       this.pos++;
     }
     value += text.slice(segment, this.pos);
     this.pos++; // closing quote
-    if (!isToken(value)) this.fail(`quoted value ${JSON.stringify(value.slice(0, 40))} is not a token`, open);
+    if (value.length === 0) this.fail('empty quoted value is not a token', open);
     return value;
   }
 

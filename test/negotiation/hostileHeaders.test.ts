@@ -27,6 +27,8 @@ describe('hostile 1 MB headers', () => {
     ['escaped backslashes, unterminated', 'a;b="' + '\\\\'.repeat(MB / 2), 'syntax-error'],
     ['escaped quotes, unterminated', 'a;b="' + '\\"'.repeat(MB / 2), 'syntax-error'],
     ['escaped token chars, terminated', 'a;b="' + '\\a'.repeat(MB / 2) + '"', 'parsed'],
+    ['escaped token chars, unterminated', 'a;b="' + '\\a'.repeat(MB / 2), 'syntax-error'],
+    ['long quoted token', 'a;b="' + 'x'.repeat(MB) + '"', 'parsed'],
     ['commas', 'a' + ','.repeat(MB), 'parsed'],
     ['commas then garbage', 'a' + ','.repeat(MB) + '"', 'syntax-error'],
     ['OWS run', 'a' + ' '.repeat(MB) + ';b', 'parsed'],
@@ -41,13 +43,17 @@ describe('hostile 1 MB headers', () => {
   it.each(cases)('%s', (_label, header, outcome) => {
     expect(header.length).toBeGreaterThanOrEqual(MB - 8);
     timed('a;b=1'); // warm up the code path
-    const result = timed(header);
-    expect(result.outcome).toBe(outcome);
-    expect(result.ms).toBeLessThan(BOUND_MS);
+    // Best of two: a GC pause or a neighbour process must not fail the test;
+    // super-linear behaviour would take seconds every time.
+    const first = timed(header);
+    const second = timed(header);
+    expect(first.outcome).toBe(outcome);
+    expect(second.outcome).toBe(outcome);
+    expect(Math.min(first.ms, second.ms)).toBeLessThan(BOUND_MS);
   });
 
   it('scales linearly: 4x the input takes far less than 16x the time', () => {
-    const shape = (n: number) => 'a;b="' + '\\\\'.repeat(n);
+    const shape = (n: number) => 'a;b="' + '\\a'.repeat(n);
     const best = (header: string) => Math.min(...[0, 1, 2].map(() => timed(header).ms));
     const small = best(shape(MB / 8));
     const large = best(shape(MB / 2));
