@@ -40,13 +40,15 @@ export function operatorToTransform<I, O>(
   options: OperatorTransformOptions = {},
 ): TransformStream<I, O> {
   const readableHighWaterMark = checkHighWaterMark('readableHighWaterMark', options.readableHighWaterMark, 0);
-  const writableHighWaterMark = checkHighWaterMark('writableHighWaterMark', options.writableHighWaterMark, 1);
+  const writableHighWaterMark = checkHighWaterMark('writableHighWaterMark', options.writableHighWaterMark, 1, 1);
   const limit = overflowLimit(options.overflow, readableHighWaterMark, Infinity);
 
   let input!: Subscriber<I>;
   let readableController!: ReadableStreamDefaultController<O>;
   let writableController!: WritableStreamDefaultController;
   let backpressure = true;
+  /** Counts pulls, to tell whether an enqueue made the stream pull again (a read was waiting). */
+  let pulls = 0;
   let wake: (() => void) | undefined;
   let ended = false;
   let endReason: unknown;
@@ -76,6 +78,7 @@ export function operatorToTransform<I, O>(
         readableController = controller;
       },
       pull() {
+        pulls++;
         backpressure = false;
         const w = wake;
         wake = undefined;
@@ -117,6 +120,7 @@ export function operatorToTransform<I, O>(
   subscription = operator(new Observable<I>((subscriber) => void (input = subscriber))).subscribe({
     next(value) {
       if (ended) return;
+      const pullsBefore = pulls;
       readableController.enqueue(value);
       const buffered = readableHighWaterMark - (readableController.desiredSize ?? 0);
       if (buffered > limit) {
@@ -124,7 +128,7 @@ export function operatorToTransform<I, O>(
         end(error);
         readableController.error(error);
         writableController.error(error);
-      } else if ((readableController.desiredSize ?? 0) <= 0) {
+      } else if (pulls === pullsBefore && (readableController.desiredSize ?? 0) <= 0) {
         backpressure = true;
       }
     },

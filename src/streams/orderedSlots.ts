@@ -111,11 +111,11 @@ export function checkConcurrency(concurrency: number | undefined, fallback: numb
   return value;
 }
 
-/** Validates a high-water mark option: a number ≥ 0. */
-export function checkHighWaterMark(name: string, value: number | undefined, fallback: number): number {
+/** Validates a high-water mark option: a number ≥ `min` (0 unless given). */
+export function checkHighWaterMark(name: string, value: number | undefined, fallback: number, min = 0): number {
   const mark = value ?? fallback;
-  if (!(typeof mark === 'number' && mark >= 0)) {
-    throw new RangeError(`${name} must be a number ≥ 0, got ${String(value)}`);
+  if (!(typeof mark === 'number' && mark >= min)) {
+    throw new RangeError(`${name} must be a number ≥ ${min}, got ${String(value)}`);
   }
   return mark;
 }

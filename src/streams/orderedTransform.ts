@@ -18,7 +18,10 @@ export interface OrderedTransformOptions {
   concurrency?: number;
   /** Outputs buffered for a slow reader before the writer is held back (default 0, like TransformStream). */
   readableHighWaterMark?: number;
-  /** Inputs queued before writers see backpressure (default 1, like TransformStream). */
+  /**
+   * Inputs queued before writers see backpressure (default 1, like
+   * TransformStream; at least 1: `pipeTo` waits forever on a writable with no room).
+   */
   writableHighWaterMark?: number;
 }
 
@@ -76,6 +79,8 @@ class OrderedStage<I, O, R> {
   #nextIndex = 0;
   /** The reader has enough buffered; like TransformStream, starts as true until the first pull. */
   #backpressure = true;
+  /** Counts pull() calls, to tell whether an enqueue made the stream pull again. */
+  #pulls = 0;
   /** Wakes the one pending write/close (the WritableStream serialises them). */
   #wake: (() => void) | undefined;
   /** Set once the stage stops: by an item's error, a cancel or an abort. */
@@ -93,7 +98,7 @@ class OrderedStage<I, O, R> {
     this.#flat = flat;
     this.#concurrency = checkConcurrency(options.concurrency, 1);
     this.#readableHighWaterMark = checkHighWaterMark('readableHighWaterMark', options.readableHighWaterMark, 0);
-    const writableHighWaterMark = checkHighWaterMark('writableHighWaterMark', options.writableHighWaterMark, 1);
+    const writableHighWaterMark = checkHighWaterMark('writableHighWaterMark', options.writableHighWaterMark, 1, 1);
     const writable = new WritableStream<I>(
       {
         start: (controller) => {
@@ -190,20 +195,28 @@ class OrderedStage<I, O, R> {
   }
 
   #emit(result: R): void {
-    const readable = this.#readable;
-    if (this.#flat) {
-      try {
-        for (const output of result as Iterable<O>) readable.enqueue(output);
-      } catch (error) {
-        return this.#failWith(error);
-      }
-    } else {
-      readable.enqueue(result as unknown as O);
+    if (!this.#flat) return this.#enqueue(result as unknown as O);
+    try {
+      for (const output of result as Iterable<O>) this.#enqueue(output);
+    } catch (error) {
+      this.#failWith(error);
     }
-    if ((readable.desiredSize ?? 0) <= 0) this.#backpressure = true;
+  }
+
+  /**
+   * Like TransformStream: an enqueue that leaves the reader's buffer full
+   * holds the writer back until the next pull. An enqueue during which the
+   * stream itself pulled (a read was waiting) leaves it free, and emitting
+   * nothing never blocks (a reader may be waiting for the next item).
+   */
+  #enqueue(output: O): void {
+    const pulls = this.#pulls;
+    this.#readable.enqueue(output);
+    if (this.#pulls === pulls && (this.#readable.desiredSize ?? 0) <= 0) this.#backpressure = true;
   }
 
   #pull(): void {
+    this.#pulls++;
     this.#backpressure = false;
     if (this.#pendingError && this.#readable.desiredSize === this.#readableHighWaterMark) {
       this.#readable.error(this.#pendingError.error);
