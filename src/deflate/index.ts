@@ -24,3 +24,5 @@ export { pakoBackend } from './pakoBackend.js';
 export { defaultBackend } from './defaultBackend.js';
 export { sendUncompressed, isMarkedUncompressed } from './uncompressed.js';
 export { drive, yieldToEventLoop, DEFAULT_SLICE_BUDGET_MS } from './drive.js';
+export { deflate, inflate } from './streams.js';
+export type { SliceOptions } from './streams.js';

@@ -7,3 +7,4 @@ export * from './fromOperator.js';
 export * from './stageToOperator.js';
 export * from './applyExtensions.js';
 export * from './negotiate.js';
+export * from './deflate.js';
