@@ -4,10 +4,13 @@
  * Stages are joined with `pipeTo`, which already carries the semantics a
  * pipeline needs: backpressure hop by hop, errors forward (the next stage's
  * writable is aborted), cancellation backward (the previous readable is
- * cancelled). A pipe settles only after the cancel/abort it triggered has
- * settled, so "stage i's pipe settled" means stage i has no work left; that is
- * what lets each extension session be closed as soon as its own work is done.
- * The last stage is piped into an identity tail for the same reason.
+ * cancelled), and a pipe settles only after the cancel/abort it triggered has.
+ * Each pipe runs with `preventClose` and closes the next stage itself: a pipe
+ * that closed its destination would settle only once that destination had
+ * drained too, so a fast stage would look busy until the slowest stage after
+ * it finished. This way "stage i's pipe settled" means exactly "stage i has
+ * no work left", which lets each extension session close as soon as its own
+ * work is done. The last stage is piped into an identity tail for the same reason.
  */
 
 export interface ComposedTransform<I, O> extends TransformStream<I, O> {
@@ -34,8 +37,10 @@ export function composeTransforms<I, O>(stages: readonly TransformStream<unknown
   const stageDone: Promise<void>[] = [];
   for (let i = 0; i < stages.length; i++) {
     const next = i + 1 < stages.length ? stages[i + 1]!.writable : tail.writable;
-    const piped = stages[i]!.readable.pipeTo(next as WritableStream<unknown>, { signal: abort.signal });
-    stageDone.push(piped.then(ignore, ignore));
+    const piped = stages[i]!.readable.pipeTo(next as WritableStream<unknown>, { signal: abort.signal, preventClose: true });
+    // The pipe has released `next` once it settles; a clean end is passed on by closing it.
+    // Not awaited: closing `next` completes only when the stages after it have drained.
+    stageDone.push(piped.then(() => void next.close().catch(ignore), ignore));
   }
   const head = stages.length > 0 ? (stages[0]!.writable as WritableStream<I>) : (tail.writable as unknown as WritableStream<I>);
   return {
