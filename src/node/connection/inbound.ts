@@ -59,8 +59,9 @@ export class Inbound {
         },
         pull: () => this.#drain(),
         cancel: (reason) => {
+          // Data is dropped from now on, but frames are still read: the
+          // peer's Close must arrive for a clean closing handshake.
           this.#ended = true;
-          this.#stop();
           options.onCancel(reason);
         },
       },
@@ -113,7 +114,7 @@ export class Inbound {
         this.#options.onControl(frame);
         continue;
       }
-      if (this.#controller.desiredSize! <= 0) {
+      if (!this.#ended && this.#controller.desiredSize! <= 0) {
         this.#pause();
         return;
       }

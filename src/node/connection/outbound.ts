@@ -65,7 +65,12 @@ export class Outbound {
   send(data: SendableData): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (!this.#canSend()) return Promise.reject(new DOMException('the connection is closing or closed', 'InvalidStateError'));
-    const message = toMessage(data);
+    let message;
+    try {
+      message = toMessage(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.counters.messages++;
     this.counters.bytes += message.data.length;
     const frames = fragmentMessage(message, this.#fragmentSize);
