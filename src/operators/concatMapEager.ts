@@ -20,7 +20,9 @@ interface Inner<R> {
 /**
  * Maps each value to an ObservableInput, subscribes to up to `concurrency`
  * of them at once (default `Infinity`) and emits their values in input
- * order. `concurrency` 1 behaves like `concatMap`.
+ * order. `concurrency` 1 behaves like `concatMap`. An inner that completed
+ * early keeps its slot until its buffered values have been emitted, so at
+ * most `concurrency` inners' values are ever held.
  *
  * `project` gets an `AbortSignal` that fires when the inner's values will
  * never be used — on unsubscribe, or because an inner before it failed — so
