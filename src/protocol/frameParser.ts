@@ -97,7 +97,8 @@ export class FrameParser {
   /**
    * Feeds the next bytes and returns the frames they complete (possibly none).
    * `chunk` is never modified; an unmasked payload that arrives whole in one
-   * chunk is returned as a view of it, without copying.
+   * chunk is returned as a view of it, without copying (so do not overwrite a
+   * chunk after pushing it). Payloads are always plain `Uint8Array`s.
    * Throws `ProtocolError` (1002) or `PayloadTooBigError` (1009); after a throw
    * every later call throws the same error.
    */
@@ -161,7 +162,9 @@ export class FrameParser {
       const length = this.#length;
       if (end - pos >= length) {
         // The whole payload is in this chunk.
-        let payload = chunk.subarray(pos, pos + length);
+        // A plain Uint8Array view even when the chunk is a Node Buffer, so a
+        // payload's `slice()` always copies, whatever the source.
+        let payload = new Uint8Array(chunk.buffer, chunk.byteOffset + pos, length);
         if (this.#masked && length > 0) {
           const unmasked = allocUnsafeBytes(length);
           maskInto(payload, unmasked, this.#maskKey);

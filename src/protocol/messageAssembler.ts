@@ -13,6 +13,7 @@ import type { DataOpcode } from './opcodes.js';
 import { InvalidDataError, PayloadTooBigError, ProtocolError } from './errors.js';
 import { isControlOpcode, Opcode } from './opcodes.js';
 import { Utf8Validator } from './utf8.js';
+import { allocUnsafeBytes } from './bytePool.js';
 
 export interface MessageAssemblerOptions {
   /** Largest message in bytes (default `Infinity`); a larger one is 1009. */
@@ -29,7 +30,7 @@ export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8
   if (parts.length === 1) return parts[0]!;
   let size = total ?? 0;
   if (total === undefined) for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
+  const out = allocUnsafeBytes(size); // every byte is written below
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);

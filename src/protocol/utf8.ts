@@ -13,7 +13,8 @@ type NativeIsUtf8 = (bytes: Uint8Array) => boolean;
 const nodeIsUtf8 = (globalThis as { Buffer?: { isUtf8?: NativeIsUtf8 } }).Buffer?.isUtf8;
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function decoderIsUtf8(bytes: Uint8Array): boolean {
+/** The portable validator (fatal `TextDecoder`) used where `Buffer.isUtf8` is missing; exported for tests. */
+export function isValidUtf8Portable(bytes: Uint8Array): boolean {
   try {
     fatalDecoder.decode(bytes);
     return true;
@@ -31,7 +32,7 @@ function decoderIsUtf8(bytes: Uint8Array): boolean {
  * isValidUtf8(new Uint8Array([0xc0, 0x80]));       // false (overlong)
  */
 export const isValidUtf8: (bytes: Uint8Array) => boolean =
-  typeof nodeIsUtf8 === 'function' ? (bytes) => bytes.length === 0 || nodeIsUtf8(bytes) : decoderIsUtf8;
+  typeof nodeIsUtf8 === 'function' ? (bytes) => bytes.length === 0 || nodeIsUtf8(bytes) : isValidUtf8Portable;
 
 /** Length of the sequence a lead byte starts; 0 for continuation or impossible lead bytes. */
 function sequenceLength(lead: number): number {

@@ -234,6 +234,15 @@ describe('FrameParser accepts valid input', () => {
     expect(frame!.payload.buffer).toBe(plain.buffer);
   });
 
+  it('returns plain Uint8Array payloads even from Node Buffer chunks', () => {
+    const wire = Buffer.from(serializeFrame(createFrame(Opcode.Binary, new Uint8Array([1, 2, 3])), { mask: false }));
+    const [frame] = new FrameParser(client).push(wire);
+    expect(Buffer.isBuffer(frame!.payload)).toBe(false);
+    expect(frame!.payload).toEqual(new Uint8Array([1, 2, 3]));
+    frame!.payload.slice()[0] = 99; // slice copies, as for any Uint8Array
+    expect(wire[2]).toBe(1);
+  });
+
   it('reports partially received bytes in bufferedBytes', () => {
     const parser = new FrameParser(server);
     const wire = serializeFrame(createFrame(Opcode.Binary, new Uint8Array(1000)), { mask: true });

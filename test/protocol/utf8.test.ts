@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isValidUtf8, Utf8Validator } from '../../src/protocol/index.js';
+import { isValidUtf8, isValidUtf8Portable, Utf8Validator } from '../../src/protocol/index.js';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -29,6 +29,16 @@ const valid: [string, Uint8Array][] = [
 describe('isValidUtf8', () => {
   for (const [name, input] of invalid) it(`rejects ${name}`, () => expect(isValidUtf8(input)).toBe(false));
   for (const [name, input] of valid) it(`accepts ${name}`, () => expect(isValidUtf8(input)).toBe(true));
+
+  it('agrees with the portable TextDecoder validator used outside Node', () => {
+    for (const [, input] of [...invalid, ...valid]) expect(isValidUtf8Portable(input)).toBe(isValidUtf8(input));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 16 }), (input) => {
+        expect(isValidUtf8Portable(input)).toBe(isValidUtf8(input));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 /** Feeds `input` cut at `cuts`; returns whether every push said valid. */
