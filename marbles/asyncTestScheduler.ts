@@ -25,6 +25,7 @@
  * Runs must not overlap (the delegates are global), which vitest guarantees
  * for the tests of one file unless they are marked concurrent.
  */
+import { Observable, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { TestMessage } from 'rxjs/internal/testing/TestMessage';
 import { animationFrameProvider } from 'rxjs/internal/scheduler/animationFrameProvider';
@@ -69,8 +70,17 @@ const workContext: { run<R>(store: Work, fn: () => R): R; getStore(): Work | und
 export class AsyncTestScheduler extends TestScheduler {
   private readonly pending = new Set<Work>();
   private parkedSignal: (() => void) | undefined;
+  private readonly owned = new Set<Subscription>();
 
-  constructor(assert: (actual: TestMessage[], expected: TestMessage[]) => void) {
+  /**
+   * @param settleTimeout real milliseconds tracked work may take per step
+   *   before the run fails (a stage that waits on something that never
+   *   comes would otherwise hang the test without saying why)
+   */
+  constructor(
+    assert: (actual: TestMessage[], expected: TestMessage[]) => void,
+    private readonly settleTimeout = 5_000,
+  ) {
     super((actual, expected) => assert(actual as TestMessage[], expected as TestMessage[]));
   }
 
@@ -95,6 +105,20 @@ export class AsyncTestScheduler extends TestScheduler {
     const done = (): void => void this.pending.delete(work);
     (work as { settled: Promise<void> }).settled = Promise.resolve(promise).then(done, done);
     this.pending.add(work);
+  }
+
+  /**
+   * The same observable, but every subscription to it is ended when the run
+   * ends (passed or failed): pipelines that never completed release their
+   * sessions' in-flight work instead of leaking into the next test.
+   */
+  own<T>(source: Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const subscription = source.subscribe(subscriber);
+      this.owned.add(subscription);
+      subscription.add(() => this.owned.delete(subscription));
+      return subscription;
+    });
   }
 
   /** A Promise that resolves when virtual time has advanced by `ms`. */
@@ -147,6 +171,7 @@ export class AsyncTestScheduler extends TestScheduler {
       await this.flushAsync();
       return result;
     } finally {
+      for (const subscription of [...this.owned]) subscription.unsubscribe();
       TestScheduler.frameTimeFactor = previousFactor;
       this.maxFrames = previousMaxFrames;
       internals.runMode = false;
@@ -190,8 +215,19 @@ export class AsyncTestScheduler extends TestScheduler {
       const busy = [...this.pending].filter((w) => w.parked === 0);
       if (busy.length > 0) {
         const parked = new Promise<void>((resolve) => (this.parkedSignal = resolve));
-        await Promise.race([...busy.map((w) => w.settled), parked]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stuck = new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), this.settleTimeout)));
+        const outcome = await Promise.race([...busy.map((w) => w.settled), parked, stuck]);
+        clearTimeout(timer);
         this.parkedSignal = undefined;
+        if (outcome === 'stuck') {
+          const count = [...this.pending].filter((w) => w.parked === 0).length;
+          throw new Error(
+            `${count} piece${count === 1 ? '' : 's'} of stage work ${count === 1 ? 'has' : 'have'} not settled after ` +
+              `${this.settleTimeout} ms of real time (virtual frame ${this.frame}); work that waits on virtual time ` +
+              'must use sleep() or withLatency()',
+          );
+        }
         continue;
       }
       await nextMacrotask();

@@ -64,12 +64,12 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
   return {
     send(sessions, input, options = {}) {
       const frames = input.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v as Frame))));
-      return frames.pipe(applyExtensions(tracked(sessions)).outgoing);
+      return scheduler.own(frames.pipe(applyExtensions(tracked(sessions)).outgoing));
     },
     receive(sessions, wire, options = {}) {
       const frames = wire.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v)) : of(v as Frame))));
       const out = frames.pipe(applyExtensions(tracked(sessions)).incoming);
-      return options.frames ? out : out.pipe(assembleMessages(options.maxMessageSize));
+      return scheduler.own(options.frames ? out : out.pipe(assembleMessages(options.maxMessageSize)));
     },
     withLatency(session, latency) {
       return {

@@ -1,6 +1,6 @@
 // wsx/marbles: marble testing for extension authors, over rxjs' TestScheduler.
 // See marbles/README.md for the notation and docs/writing-an-extension.md for a walkthrough.
-export { runMarbles, type MarbleHelpers, type Expectation } from './runMarbles.js';
+export { runMarbles, type MarbleHelpers, type Expectation, type RunMarblesOptions } from './runMarbles.js';
 export type { ExtensionHelpers, Latency, SendOptions, ReceiveOptions } from './extensionHelpers.js';
 export { AsyncTestScheduler } from './asyncTestScheduler.js';
 export { frame, message, parseValue, isFrame, isMessage, MarbleNotationError } from './notation.js';
@@ -10,6 +10,7 @@ export { renderDiagram } from './diagram.js';
 export { assertRecords, MarbleMismatchError } from './assert.js';
 export type { ValueMap, WireValue } from './values.js';
 export { serverNegotiation, clientNegotiation, handshake, accepted, declined, NegotiationOutcome, type Handshake } from './negotiation.js';
-export { expectSameOnStreams, FaceMismatchError, type FaceOptions, type FaceResult } from './sameOnStreams.js';
+export { expectSameOnStreams, FaceMismatchError, type FaceOptions, type FaceResult, type SessionPair } from './sameOnStreams.js';
 export { assembleMessages } from './assembleMessages.js';
 export { ValueMatcher } from './match.js';
+export { like } from './like.js';

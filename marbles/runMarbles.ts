@@ -47,6 +47,11 @@ export interface MarbleHelpers extends ExtensionHelpers {
   readonly scheduler: AsyncTestScheduler;
 }
 
+export interface RunMarblesOptions {
+  /** Real milliseconds stage work may take per virtual step before the run fails (default 5000). */
+  readonly settleTimeout?: number;
+}
+
 /**
  * Runs a marble test in virtual time; resolves when every expectation held,
  * rejects with a `MarbleMismatchError` showing both diagrams otherwise.
@@ -57,9 +62,12 @@ export interface MarbleHelpers extends ExtensionHelpers {
  *   expectObservable(send(session, input)).toBe('a-b|', { a: 'T1"…"', b: 'B1<…>' });
  * });
  */
-export async function runMarbles<T>(callback: (helpers: MarbleHelpers) => T | Promise<T>): Promise<T> {
+export async function runMarbles<T>(
+  callback: (helpers: MarbleHelpers) => T | Promise<T>,
+  options: RunMarblesOptions = {},
+): Promise<T> {
   const hints = new Map<unknown, string>();
-  const scheduler = new AsyncTestScheduler((actual, expected) => assertRecords(actual, expected, hints));
+  const scheduler = new AsyncTestScheduler((actual, expected) => assertRecords(actual, expected, hints), options.settleTimeout);
   const helpers: MarbleHelpers = {
     cold: <T>(marbles: string, values?: ValueMap, error?: unknown) =>
       scheduler.createColdObservable(marbles, parseValueMap(values, hints), error) as ColdObservable<T>,

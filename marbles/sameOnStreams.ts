@@ -16,11 +16,27 @@ import { toErrorMatcher, valuesEqual, type ErrorExpectation } from './match.js';
 import { isMessage } from './notation.js';
 import { parseValueList } from './values.js';
 
+type Sessions = ExtensionSession | readonly ExtensionSession[];
+/** Both ends of one handshake, for `round-trip`. */
+export interface SessionPair {
+  readonly send: Sessions;
+  readonly receive: Sessions;
+}
+
 export interface FaceOptions {
-  /** Fresh sessions for each run (sessions are stateful), e.g. `() => handshake(c, s).client`. */
-  readonly sessions: () => ExtensionSession | readonly ExtensionSession[] | Promise<ExtensionSession | readonly ExtensionSession[]>;
-  /** `send`: application messages/frames → wire frames; `receive`: wire frames → delivered messages. */
-  readonly direction: 'send' | 'receive';
+  /**
+   * Fresh sessions for each run (sessions are stateful), e.g.
+   * `() => handshake(c, s).client`; for `round-trip` a pair from one handshake:
+   * `() => { const h = handshake(c, s); return { send: h.client, receive: h.server }; }`.
+   */
+  readonly sessions: () => Sessions | SessionPair | Promise<Sessions | SessionPair>;
+  /**
+   * `send`: application messages/frames → wire frames; `receive`: wire frames
+   * → delivered messages; `round-trip`: messages → one side's outgoing stages
+   * → the peer's incoming stages → delivered messages (for extensions whose
+   * wire bytes differ per handshake, like encryption with fresh keys).
+   */
+  readonly direction: 'send' | 'receive' | 'round-trip';
   /** Input values, in the notation or as objects. */
   readonly input: readonly unknown[];
   readonly maxFramePayload?: number;
@@ -54,8 +70,8 @@ export class FaceMismatchError extends Error {
  */
 export async function expectSameOnStreams(options: FaceOptions): Promise<FaceResult> {
   const input = parseValueList(options.input) as (Frame | Message)[];
-  const viaOperators = await runOperators(list(await options.sessions()), input, options);
-  const viaStreams = await runStreams(list(await options.sessions()), input, options);
+  const viaOperators = await runOperators(chain(await options.sessions(), options.direction), input, options);
+  const viaStreams = await runStreams(chain(await options.sessions(), options.direction), input, options);
   if (!sameResult(viaOperators, viaStreams)) {
     throw new FaceMismatchError(
       ['operator and stream faces differ', `  operators  ${describe(viaOperators)}`, `  streams    ${describe(viaStreams)}`].join('\n'),
@@ -74,11 +90,32 @@ export async function expectSameOnStreams(options: FaceOptions): Promise<FaceRes
   return viaStreams;
 }
 
-async function runOperators(sessions: ExtensionSession[], input: (Frame | Message)[], options: FaceOptions): Promise<FaceResult> {
-  const { outgoing, incoming } = applyExtensions(sessions);
-  const frames = from(input).pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v))));
-  const out: Observable<Frame | Message> =
-    options.direction === 'send' ? frames.pipe(outgoing) : frames.pipe(incoming, assembleMessages(options.maxMessageSize));
+/** Which sessions run which direction: outgoing stages of `send`, then incoming stages of `receive`. */
+interface Chain {
+  readonly send?: ExtensionSession[];
+  readonly receive?: ExtensionSession[];
+}
+
+function chain(sessions: Sessions | SessionPair, direction: FaceOptions['direction']): Chain {
+  if (direction === 'round-trip') {
+    if (!isPair(sessions)) throw new TypeError('round-trip needs sessions() to return { send, receive }');
+    return { send: list(sessions.send), receive: list(sessions.receive) };
+  }
+  if (isPair(sessions)) throw new TypeError(`${direction} needs sessions() to return sessions, not a pair`);
+  return direction === 'send' ? { send: list(sessions) } : { receive: list(sessions) };
+}
+
+function isPair(value: Sessions | SessionPair): value is SessionPair {
+  return !Array.isArray(value) && 'send' in value && 'receive' in value && !('outgoing' in value);
+}
+
+async function runOperators(chain: Chain, input: (Frame | Message)[], options: FaceOptions): Promise<FaceResult> {
+  let frames: Observable<Frame> = from(input).pipe(
+    concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v))),
+  );
+  if (chain.send) frames = frames.pipe(applyExtensions(chain.send).outgoing);
+  if (chain.receive) frames = frames.pipe(applyExtensions(chain.receive).incoming);
+  const out: Observable<Frame | Message> = chain.receive ? frames.pipe(assembleMessages(options.maxMessageSize)) : frames;
   const values: (Frame | Message)[] = [];
   let error: unknown;
   await new Promise<void>((resolve) =>
@@ -91,22 +128,21 @@ async function runOperators(sessions: ExtensionSession[], input: (Frame | Messag
       complete: () => resolve(),
     }),
   );
-  await Promise.allSettled(sessions.map(async (s) => s.close()));
+  await Promise.allSettled([...(chain.send ?? []), ...(chain.receive ?? [])].map(async (s) => s.close()));
   return { values, error };
 }
 
-async function runStreams(sessions: ExtensionSession[], input: (Frame | Message)[], options: FaceOptions): Promise<FaceResult> {
-  const pipeline = createExtensionPipeline(sessions);
-  const used = options.direction === 'send' ? pipeline.outgoing : pipeline.incoming;
-  const unused = options.direction === 'send' ? pipeline.incoming : pipeline.outgoing;
-  let readable: ReadableStream<Frame | Message> = arrayStream(input)
-    .pipeThrough(messageFragmenter(options.maxFramePayload === undefined ? {} : { maxFramePayload: options.maxFramePayload }))
-    .pipeThrough(used);
-  if (options.direction === 'receive') {
-    readable = (readable as ReadableStream<Frame>).pipeThrough(
-      messageAssembler(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
-    );
-  }
+async function runStreams(chain: Chain, input: (Frame | Message)[], options: FaceOptions): Promise<FaceResult> {
+  const sender = chain.send && createExtensionPipeline(chain.send);
+  const receiver = chain.receive && createExtensionPipeline(chain.receive);
+  let frames: ReadableStream<Frame> = arrayStream(input).pipeThrough(
+    messageFragmenter(options.maxFramePayload === undefined ? {} : { maxFramePayload: options.maxFramePayload }),
+  );
+  if (sender) frames = frames.pipeThrough(sender.outgoing);
+  if (receiver) frames = frames.pipeThrough(receiver.incoming);
+  const readable: ReadableStream<Frame | Message> = receiver
+    ? frames.pipeThrough(messageAssembler(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }))
+    : frames;
   const values: (Frame | Message)[] = [];
   let error: unknown;
   const reader = readable.getReader();
@@ -115,10 +151,13 @@ async function runStreams(sessions: ExtensionSession[], input: (Frame | Message)
   } catch (e) {
     error = e;
   }
-  // End the direction we did not use, so the pipeline can close every session.
-  await unused.writable.close().catch(() => undefined);
-  await unused.readable.cancel().catch(() => undefined);
-  await pipeline.close().catch(() => undefined);
+  // End the directions we did not use, so each pipeline can close its sessions.
+  for (const unused of [sender?.incoming, receiver?.outgoing]) {
+    if (!unused) continue;
+    await unused.writable.close().catch(() => undefined);
+    await unused.readable.cancel().catch(() => undefined);
+  }
+  await Promise.all([sender?.close().catch(() => undefined), receiver?.close().catch(() => undefined)]);
   return { values, error };
 }
 
@@ -132,7 +171,7 @@ function arrayStream<T>(items: readonly T[]): ReadableStream<T> {
   });
 }
 
-function list(sessions: ExtensionSession | readonly ExtensionSession[]): ExtensionSession[] {
+function list(sessions: Sessions): ExtensionSession[] {
   return Array.isArray(sessions) ? [...(sessions as readonly ExtensionSession[])] : [sessions as ExtensionSession];
 }
 

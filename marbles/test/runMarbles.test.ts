@@ -139,6 +139,33 @@ describe('runMarbles with extension sessions', () => {
   });
 });
 
+describe('cleanup and stuck work', () => {
+  it('unsubscribes pipelines that outlive the run', async () => {
+    let source: { subscriptions: { unsubscribedFrame: number }[] } | undefined;
+    await runMarbles(({ cold, send, expectObservable }) => {
+      const input = cold('a-b', { a: 't"x"', b: 't"y"' }); // never completes
+      source = input;
+      expectObservable(send(upperFrames, input)).toBe('a-b', { a: 'T3"X"', b: 'T3"Y"' });
+    });
+    expect(source!.subscriptions).toHaveLength(1);
+    expect(source!.subscriptions[0]!.unsubscribedFrame).not.toBe(Infinity);
+  });
+
+  it('fails clearly when stage work never settles', async () => {
+    const stuck = session(
+      { kind: 'message', process: () => new Promise<Message>(() => undefined) },
+      { kind: 'frame', process: (f: Frame) => f },
+    );
+    const run = runMarbles(
+      ({ cold, send, expectObservable }) => {
+        expectObservable(send(stuck, cold('a|', { a: 't"x"' }))).toBe('a|', { a: 'T"x"' });
+      },
+      { settleTimeout: 200 },
+    );
+    await expect(run).rejects.toThrow(/1 piece of stage work has not settled after 200 ms of real time \(virtual frame 0\)/);
+  });
+});
+
 describe('the kit reports wrong diagrams', () => {
   it('fails with both diagrams when the wire differs', async () => {
     const run = runMarbles(({ cold, send, expectObservable }) => {
