@@ -1,6 +1,7 @@
 // Frame and message stream adapters, run on Node's streams and on
 // web-streams-polyfill (see vitest.config.ts).
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   createFrame,
   ConnectionLostError,
@@ -67,6 +68,21 @@ describe('frameDecoder / frameEncoder', () => {
     const wire = concat(frames.map((f) => serializeFrame(f, { mask: false })));
     const singles = Array.from(wire, (b) => new Uint8Array([b]));
     expect(await collect(fromItems(singles).pipeThrough(frameDecoder({ role: 'client' })))).toEqual(frames);
+  });
+
+  it('decodes any frame sequence split at random points (property)', async () => {
+    const frameArb = fc
+      .tuple(fc.constantFrom(Opcode.Binary, Opcode.Ping, Opcode.Pong), fc.uint8Array({ maxLength: 125 }))
+      .map(([opcode, payload]) => createFrame(opcode, payload));
+    await fc.assert(
+      fc.asyncProperty(fc.array(frameArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), async (frames, cuts) => {
+        const wire = concat(frames.map((f) => serializeFrame(f, { mask: true })));
+        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
+        const chunks = [...points, wire.length].map((to, i, all) => wire.subarray(i === 0 ? 0 : all[i - 1]!, to));
+        expect(await collect(fromItems(chunks).pipeThrough(frameDecoder({ role: 'server' })))).toEqual(frames);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('passes large unmasked payloads on without copying them', async () => {
