@@ -124,9 +124,8 @@ export class FrameParser {
       if (this.#payload !== null) {
         // Continue a payload that spans chunks.
         const take = Math.min(this.#length - this.#filled, end - pos);
-        const part = this.#payload.subarray(this.#filled, this.#filled + take);
-        part.set(chunk.subarray(pos, pos + take));
-        if (this.#masked) applyMask(part, this.#maskKey, this.#filled);
+        this.#payload.set(pos === 0 && take === end ? chunk : chunk.subarray(pos, pos + take), this.#filled);
+        if (this.#masked) applyMask(this.#payload.subarray(this.#filled, this.#filled + take), this.#maskKey, this.#filled);
         this.#filled += take;
         pos += take;
         if (this.#filled < this.#length) break;
