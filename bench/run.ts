@@ -45,6 +45,11 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error(`no benchmark matches ${args.only.join(', ')}`);
 
   const ctx = createContext(args.quick);
+  const cpus = os.cpus();
+  process.stdout.write(
+    `wsx benchmarks · node ${process.version} · ${cpus[0]?.model ?? 'unknown cpu'} × ${cpus.length}` +
+      ` · load ${os.loadavg()[0]!.toFixed(2)}${args.quick ? ' · QUICK (smoke run, figures not meaningful)' : ''}\n\n`,
+  );
   const results: { name: string; table: BenchTable }[] = [];
   let failed = false;
   for (const file of files) {
@@ -66,8 +71,9 @@ async function main(): Promise<void> {
     const environment = {
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cpus: os.cpus().length,
+      cpu: cpus[0]?.model ?? 'unknown',
+      cpus: cpus.length,
+      loadAverage: os.loadavg()[0],
       date: new Date().toISOString(),
       quick: args.quick,
     };

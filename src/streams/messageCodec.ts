@@ -60,6 +60,7 @@ export function messageAssembler(options?: MessageAssemblerOptions): TransformSt
  */
 export function messageFragmenter(options: { maxFramePayload?: number } = {}): TransformStream<Message | Frame, Frame> {
   const maxFramePayload = options.maxFramePayload ?? Infinity;
+  if (!(maxFramePayload >= 1)) throw new RangeError('maxFramePayload must be at least 1');
   return new TransformStream<Message | Frame, Frame>(
     {
       transform(item, controller) {
