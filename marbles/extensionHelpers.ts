@@ -5,15 +5,17 @@
  * the application writes them → fragmenter → outgoing stages in negotiated
  * order → the frames that would go on the wire. `receive(sessions, wire$)` is
  * the incoming one: wire frames → incoming stages in reverse order → the
- * messages delivered to the application (control frames pass in position).
+ * messages delivered to the application. Control frames bypass the stages,
+ * as they do in a connection, and are emitted as soon as they arrive.
  * Both go through `applyExtensions` of `wsx/operators`, so every stage form
  * (TransformStream, operator, per-frame or per-message function) runs as the
  * connection would run it.
  */
-import { concatMap, from, of, type Observable } from 'rxjs';
+import { concatMap, connect, filter, from, merge, of, type Observable, type OperatorFunction } from 'rxjs';
 import { applyExtensions } from '../src/operators/index.js';
 import {
   fragmentMessage,
+  isControlOpcode,
   type ExtensionSession,
   type Frame,
   type Message,
@@ -64,11 +66,11 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
   return {
     send(sessions, input, options = {}) {
       const frames = input.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v as Frame))));
-      return scheduler.own(frames.pipe(applyExtensions(tracked(sessions)).outgoing));
+      return scheduler.own(frames.pipe(aroundControlFrames(applyExtensions(tracked(sessions)).outgoing)));
     },
     receive(sessions, wire, options = {}) {
       const frames = wire.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v)) : of(v as Frame))));
-      const out = frames.pipe(applyExtensions(tracked(sessions)).incoming);
+      const out = frames.pipe(aroundControlFrames(applyExtensions(tracked(sessions)).incoming));
       return scheduler.own(options.frames ? out : out.pipe(assembleMessages(options.maxMessageSize)));
     },
     withLatency(session, latency) {
@@ -80,6 +82,16 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
       };
     },
   };
+}
+
+/**
+ * As in a connection, control frames go around the extensions: a ping that
+ * arrives while a slow message is still being processed comes out first.
+ */
+export function aroundControlFrames(extensions: OperatorFunction<Frame, Frame>): OperatorFunction<Frame, Frame> {
+  return connect((frames) =>
+    merge(frames.pipe(filter((f) => !isControlOpcode(f.opcode)), extensions), frames.pipe(filter((f) => isControlOpcode(f.opcode)))),
+  );
 }
 
 /**

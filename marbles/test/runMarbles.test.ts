@@ -79,6 +79,14 @@ describe('runMarbles with extension sessions', () => {
     });
   });
 
+  it('control frames bypass extensions and overtake slow messages, as in a connection', async () => {
+    await runMarbles(({ cold, receive, withLatency, expectObservable }) => {
+      const slow = withLatency(asyncUpperMessages(1), { incoming: 10 });
+      const wire = cold('a-p|', { a: 'T3"HELLO"', p: 'P"ping"' });
+      expectObservable(receive(slow, wire)).toBe('--p 7ms (a|)', { p: 'P"ping"', a: 't"hello"' });
+    });
+  });
+
   it('errors carry their close code; nothing follows them', async () => {
     const strict = session(
       { kind: 'frame', process: (f: Frame) => f },

@@ -44,8 +44,8 @@ describe('expectSameOnStreams', () => {
     await expectSameOnStreams({
       sessions: () => session(identity, strict),
       direction: 'receive',
-      input: ['T3"ok"', 'P"ping"', 'T"no"', 'T3"late"'],
-      expected: ['t"ok"', 'P"ping"'],
+      input: ['T3"ok"', 'T"no"', 'T3"late"'],
+      expected: ['t"ok"'],
       expectedError: closeWith(InvalidDataError, 1007),
     });
   });
@@ -73,6 +73,12 @@ describe('expectSameOnStreams', () => {
     const run = expectSameOnStreams({ sessions: () => session(inconsistent), direction: 'send', input: ['t"x"'] });
     await expect(run).rejects.toBeInstanceOf(FaceMismatchError);
     await expect(run).rejects.toThrow('operator and stream faces differ\n  operators  T3"x", |\n  streams    T"x", |');
+  });
+
+  it('refuses control frames, which never reach extensions', async () => {
+    await expect(expectSameOnStreams({ sessions: () => session(identity), direction: 'send', input: ['P"x"'] })).rejects.toThrow(
+      /control frames bypass extensions/,
+    );
   });
 
   it('reports when both faces agree but differ from the expectation', async () => {
