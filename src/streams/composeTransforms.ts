@@ -27,7 +27,8 @@ export interface ComposedTransform<I, O> extends TransformStream<I, O> {
  * await Promise.all(both.stageDone);
  */
 export function composeTransforms<I, O>(stages: readonly TransformStream<unknown, unknown>[]): ComposedTransform<I, O> {
-  const abort = new AbortController();
+  // One controller per pipe: a shared signal would collect a listener per pipe (and warnings past 10).
+  const aborts: AbortController[] = [];
   let tailController!: TransformStreamDefaultController<O>;
   const tail = new TransformStream<O, O>({
     start: (controller) => {
@@ -37,6 +38,8 @@ export function composeTransforms<I, O>(stages: readonly TransformStream<unknown
   const stageDone: Promise<void>[] = [];
   for (let i = 0; i < stages.length; i++) {
     const next = i + 1 < stages.length ? stages[i + 1]!.writable : tail.writable;
+    const abort = new AbortController();
+    aborts.push(abort);
     const piped = stages[i]!.readable.pipeTo(next as WritableStream<unknown>, { signal: abort.signal, preventClose: true });
     // The pipe has released `next` once it settles; a clean end is passed on by closing it.
     // Not awaited: closing `next` completes only when the stages after it have drained.
@@ -49,7 +52,7 @@ export function composeTransforms<I, O>(stages: readonly TransformStream<unknown
     stageDone,
     abort(reason?: unknown) {
       const why = reason ?? new DOMException('pipeline aborted', 'AbortError');
-      abort.abort(why);
+      for (const abort of aborts) abort.abort(why);
       // With no stage there is no pipe to abort: error the tail directly.
       if (stages.length === 0) tailController.error(why);
     },
