@@ -12,7 +12,7 @@
 export const MAX_POOLED = 1024;
 const SLAB_SIZE = 16 * 1024;
 
-let slab = new Uint8Array(0);
+let slab = new ArrayBuffer(0);
 let slabOffset = 0;
 
 /**
@@ -24,11 +24,12 @@ let slabOffset = 0;
  */
 export function allocBytes(size: number): Uint8Array {
   if (size > MAX_POOLED) return new Uint8Array(size);
-  if (slabOffset + size > slab.length) {
-    slab = new Uint8Array(SLAB_SIZE);
+  if (slabOffset + size > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_SIZE);
     slabOffset = 0;
   }
-  const bytes = slab.subarray(slabOffset, slabOffset + size);
+  // The constructor is cheaper than `subarray`, which looks up @@species.
+  const bytes = new Uint8Array(slab, slabOffset, size);
   slabOffset = (slabOffset + size + 7) & ~7;
   return bytes;
 }

@@ -9,7 +9,7 @@
 import type { Frame } from './frame.js';
 import { ProtocolError } from './errors.js';
 import { isControlOpcode, isKnownOpcode } from './opcodes.js';
-import { maskInto, writeRandomMaskKey } from './mask.js';
+import { maskCopy, writeRandomMaskKey } from './mask.js';
 import { allocUnsafeBytes } from './bytePool.js';
 
 export interface SerializeOptions {
@@ -104,7 +104,7 @@ export function serializeFrame(frame: Frame, options: SerializeOptions): Uint8Ar
   const payload = frame.payload;
   const out = allocUnsafeBytes(frameHeaderLength(payload.length, options.mask) + payload.length);
   const size = writeHeader(frame, out, options);
-  if (options.mask) maskInto(payload, out.subarray(size), out.subarray(size - 4, size));
+  if (options.mask) maskCopy(payload, out, size, out, size - 4);
   else out.set(payload, size);
   return out;
 }

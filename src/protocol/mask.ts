@@ -65,6 +65,35 @@ export function maskInto(source: Uint8Array, target: Uint8Array, key: Uint8Array
 }
 
 
+/**
+ * Writes `source` XOR the key found at `keyBytes[keyAt..keyAt+3]` into
+ * `target` starting at `targetAt`. The serializer's path: the key already sits
+ * in the frame header, and no views are created for small payloads.
+ */
+export function maskCopy(source: Uint8Array, target: Uint8Array, targetAt: number, keyBytes: Uint8Array, keyAt: number): void {
+  const length = source.length;
+  const k0 = keyBytes[keyAt]!;
+  const k1 = keyBytes[keyAt + 1]!;
+  const k2 = keyBytes[keyAt + 2]!;
+  const k3 = keyBytes[keyAt + 3]!;
+  if (length >= FUSED_THRESHOLD) {
+    target.set(source, targetAt);
+    const key = new Uint8Array([k0, k1, k2, k3]);
+    applyMask(target.subarray(targetAt, targetAt + length), key, 0);
+    return;
+  }
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    target[targetAt + i] = source[i]! ^ k0;
+    target[targetAt + i + 1] = source[i + 1]! ^ k1;
+    target[targetAt + i + 2] = source[i + 2]! ^ k2;
+    target[targetAt + i + 3] = source[i + 3]! ^ k3;
+  }
+  if (i < length) target[targetAt + i] = source[i]! ^ k0;
+  if (i + 1 < length) target[targetAt + i + 1] = source[i + 1]! ^ k1;
+  if (i + 2 < length) target[targetAt + i + 2] = source[i + 2]! ^ k2;
+}
+
 // Random bytes are fetched in batches: one getRandomValues call per 1024 keys.
 // Each refill allocates a fresh pool, so a key handed out earlier never changes.
 const POOL_SIZE = 4096;

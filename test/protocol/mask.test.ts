@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyMask, maskInto, randomMaskKey } from '../../src/protocol/index.js';
+import { applyMask, maskCopy, maskInto, randomMaskKey } from '../../src/protocol/index.js';
 
 /** The RFC's definition, byte by byte: the reference the fast version must match. */
 function referenceMask(data: Uint8Array, key: Uint8Array, offset: number): Uint8Array {
@@ -71,6 +71,29 @@ describe('maskInto', () => {
           maskInto(source, target, key, offset);
           expect(source).toEqual(before);
           expect(target).toEqual(referenceMask(source, key, offset));
+        },
+      ),
+    );
+  });
+});
+
+describe('maskCopy', () => {
+  it('masks into the target at an offset with a key read from another buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 14 }),
+        (source, key, at) => {
+          const before = source.slice();
+          const target = new Uint8Array(at + source.length + 2).fill(0xee);
+          const keyHolder = new Uint8Array(10);
+          keyHolder.set(key, 3);
+          maskCopy(source, target, at, keyHolder, 3);
+          expect(source).toEqual(before);
+          expect(target.subarray(at, at + source.length)).toEqual(referenceMask(source, key, 0));
+          // Bytes around the destination are untouched.
+          expect([...target.subarray(0, at), ...target.subarray(at + source.length)].every((b) => b === 0xee)).toBe(true);
         },
       ),
     );
