@@ -1,0 +1,1 @@
+export { timestampPlugin, type TimestampOptions } from './plugin.js';
