@@ -65,7 +65,9 @@ describe('x-timestamp through the faye adapter', () => {
     const latencies: number[] = [];
     const faye = new Extensions();
     faye.add(timestampPlugin({ onLatency: (ms) => latencies.push(ms) }));
-    const wsx = () => handshake([fayeClientFactory(timestampPlugin())], [fayeServerFactory(timestampPlugin())]);
+    // A clock read once, so both faces of the wsx side stamp the same bytes.
+    const sentAt = Date.now();
+    const wsx = () => handshake([fayeClientFactory(timestampPlugin({ now: () => sentAt }))], [fayeServerFactory(timestampPlugin())]);
     expect(faye.generateResponse(wsx().offer!)).toBe('x-timestamp');
     // wsx client → faye server (each face gets fresh sessions: expectSameOnStreams closes them)
     const sent = await expectSameOnStreams({ sessions: () => wsx().client, direction: 'send', input: ['t"from wsx"'] });
