@@ -123,7 +123,10 @@ export class ConnectionDriver {
     encodeClosePayload(code, reason); // throws now for a code or reason that may not be sent
     if (this.#closeRequested || !this.core.canSend) return;
     this.#closeRequested = true;
-    void this.outbound.end().then(() => this.#run(this.core.close(code, reason)));
+    void this.outbound.end().then(() => {
+      this.#run(this.core.close(code, reason));
+      this.inbound.drainForClose();
+    });
   }
 
   /** Fails the connection with a typed error (anything else becomes 1011). */

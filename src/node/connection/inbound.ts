@@ -49,6 +49,7 @@ export class Inbound {
   #paused = false;
   #done = false; // no more frames will be processed
   #ended = false; // the readable is closed or errored
+  #draining = false; // our Close is out: read on regardless, so the peer's Close can reach us
 
   constructor(options: InboundOptions) {
     this.#options = options;
@@ -114,7 +115,7 @@ export class Inbound {
         this.#options.onControl(frame);
         continue;
       }
-      if (!this.#ended && this.#controller.desiredSize! <= 0) {
+      if (!this.#ended && !this.#draining && this.#controller.desiredSize! <= 0) {
         this.#pause();
         return;
       }
@@ -167,6 +168,17 @@ export class Inbound {
     this.#done = true;
     this.#inbox = [];
     this.#next = 0;
+  }
+
+  /**
+   * We sent Close. The peer's answer may sit behind data it sent earlier; if
+   * the application is not reading, backpressure would keep that answer from
+   * us until the close timeout. So from now on frames are read regardless
+   * (the close timer bounds how long that can last).
+   */
+  drainForClose(): void {
+    this.#draining = true;
+    this.#drain();
   }
 
   /**
