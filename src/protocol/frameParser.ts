@@ -172,7 +172,7 @@ export class FrameParser {
         pos += length;
         frames.push(this.#frame(payload));
       } else {
-        this.#payload = allocUnsafeBytes(length);
+        this.#payload = this.#allocate(length);
         this.#filled = 0;
       }
     }
@@ -271,6 +271,21 @@ export class FrameParser {
       );
     }
     return length;
+  }
+
+  /**
+   * Buffer for a payload whose length passed the limits. Without limits a
+   * header may announce more than the runtime can allocate: that is a frame
+   * too big (1009), not an internal RangeError.
+   */
+  #allocate(length: number): Uint8Array {
+    try {
+      return allocUnsafeBytes(length);
+    } catch (cause) {
+      throw new PayloadTooBigError(`cannot buffer a frame payload of ${length} bytes`, Math.min(this.#maxFramePayload, length - 1), {
+        cause,
+      });
+    }
   }
 
   #frame(payload: Uint8Array): Frame {

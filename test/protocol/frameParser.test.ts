@@ -171,6 +171,13 @@ describe('FrameParser rejects malformed input', () => {
     expect(parser.bufferedBytes).toBe(0);
   });
 
+  it('reports a frame larger than the runtime can allocate as 1009 even without limits', () => {
+    // 2^52 bytes: within exact numbers, far beyond any ArrayBuffer.
+    const error = errorOf(() => parseAll(client, [hex('82 7f 00 10 00 00 00 00 00 00 41')]));
+    expect(error).toBeInstanceOf(PayloadTooBigError);
+    expect(error!.closeCode).toBe(1009);
+  });
+
   it('carries the configured limit on PayloadTooBigError', () => {
     const error = errorOf(() => parseAll({ role: 'client', maxFramePayload: 1000 }, [hex('82 7e 03 e9')]));
     expect((error as PayloadTooBigError).limit).toBe(1000);
@@ -326,6 +333,45 @@ describe('FrameParser on random valid streams split at random points', () => {
         expect(parseAll({ role: 'server', allowedRsv: { rsv1: true } }, singles)).toEqual(frames);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe('FrameParser on hostile input', () => {
+  // Whatever arrives, the parser either returns frames or throws one of its
+  // typed errors: never a TypeError/RangeError from inside, never a hang.
+  function feed(options: FrameParserOptions, chunks: Uint8Array[]): void {
+    const parser = new FrameParser(options);
+    try {
+      for (const chunk of chunks) parser.push(chunk);
+    } catch (error) {
+      expect(error instanceof ProtocolError || error instanceof PayloadTooBigError).toBe(true);
+      expect([1002, 1009]).toContain((error as WebSocketError).closeCode);
+    }
+  }
+
+  it('fails random bytes only with typed errors', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), (bytes, cuts, isServer) => {
+        feed({ role: isServer ? 'server' : 'client', maxFramePayload: 1 << 24, allowedRsv: { rsv1: true } }, splitAt(bytes, cuts));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('fails corrupted valid streams only with typed errors', () => {
+    fc.assert(
+      fc.property(
+        streamArb,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (frames, corruptions, cuts) => {
+          const wire = concat(frames.map((f) => serializeFrame(f, { mask: false })));
+          for (const [at, value] of corruptions) wire[at % wire.length] = value;
+          feed({ role: 'client', maxMessageSize: 1 << 20 }, splitAt(wire, cuts));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
