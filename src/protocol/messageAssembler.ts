@@ -25,6 +25,11 @@ export interface MessageAssemblerOptions {
   validateUtf8?: boolean;
 }
 
+/** Fragments below this size are copied together rather than kept as separate views. */
+const SMALL_FRAGMENT = 1024;
+/** Size of the buffer small fragments are copied into. */
+const TAIL_SIZE = 16 * 1024;
+
 /** Joins payloads into one buffer; a single part is returned as is. */
 export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
@@ -55,6 +60,11 @@ export class MessageAssembler {
   #parts: Uint8Array[] = [];
   #size = 0;
   #checkText = false;
+  // Small fragments are copied together here instead of being kept one view
+  // each: a peer sending a message as a million 1-byte frames must not cost a
+  // million objects (~100 bytes each) for a million bytes of data.
+  #tail: Uint8Array | null = null;
+  #tailUsed = 0;
 
   constructor(options: MessageAssemblerOptions = {}) {
     this.#maxMessageSize = options.maxMessageSize ?? Infinity;
@@ -83,44 +93,77 @@ export class MessageAssembler {
       if (this.#first === null) throw new ProtocolError('continuation frame without a message to continue');
     } else {
       if (this.#first !== null) throw new ProtocolError('new data message started before the previous one finished');
+      this.#reset();
       this.#first = frame;
-      this.#parts = [];
-      this.#size = 0;
       this.#checkText = this.#validateUtf8 && frame.opcode === Opcode.Text;
       this.#utf8.reset();
     }
     const payload = frame.payload;
     const size = this.#size + payload.length;
     if (size > this.#maxMessageSize) {
-      this.#first = null;
-      this.#parts = [];
-      this.#size = 0;
+      this.#reset();
       throw new PayloadTooBigError(
         `message of at least ${size} bytes exceeds the limit of ${this.#maxMessageSize}`,
         this.#maxMessageSize,
       );
     }
     if (this.#checkText && !this.#utf8.push(payload, frame.fin)) {
-      this.#first = null;
-      this.#parts = [];
-      this.#size = 0;
+      this.#reset();
       throw new InvalidDataError('text message is not valid UTF-8');
     }
-    if (payload.length > 0 || this.#parts.length === 0) this.#parts.push(payload);
     this.#size = size;
-    if (!frame.fin) return null;
-
     const first = this.#first!;
+    let data: Uint8Array;
+    if (frame.fin && this.#parts.length === 0 && this.#tailUsed === 0) {
+      data = payload; // a message in one frame: no copy
+    } else {
+      this.#keep(payload);
+      if (!frame.fin) return null;
+      this.#flushTail();
+      data = concatBytes(this.#parts, size);
+    }
     const message: Message = {
       opcode: first.opcode as DataOpcode,
       rsv1: first.rsv1,
       rsv2: first.rsv2,
       rsv3: first.rsv3,
-      data: concatBytes(this.#parts, size),
+      data,
     };
+    this.#reset();
+    return message;
+  }
+
+  /** Holds a fragment's payload: large ones as they are, small ones copied into the shared tail. */
+  #keep(payload: Uint8Array): void {
+    const length = payload.length;
+    if (length === 0) return;
+    if (length >= SMALL_FRAGMENT) {
+      this.#flushTail();
+      this.#parts.push(payload);
+      return;
+    }
+    if (this.#tail === null || this.#tailUsed + length > this.#tail.length) {
+      this.#flushTail();
+      this.#tail = new Uint8Array(TAIL_SIZE);
+    }
+    this.#tail.set(payload, this.#tailUsed);
+    this.#tailUsed += length;
+  }
+
+  /** Moves the tail's bytes into the parts, trimmed so a mostly empty tail does not stay allocated. */
+  #flushTail(): void {
+    if (this.#tail !== null && this.#tailUsed > 0) {
+      this.#parts.push(this.#tailUsed === this.#tail.length ? this.#tail : this.#tail.slice(0, this.#tailUsed));
+    }
+    this.#tail = null;
+    this.#tailUsed = 0;
+  }
+
+  #reset(): void {
     this.#first = null;
     this.#parts = [];
     this.#size = 0;
-    return message;
+    this.#tail = null;
+    this.#tailUsed = 0;
   }
 }

@@ -90,6 +90,44 @@ describe('MessageAssembler', () => {
   });
 });
 
+describe('MessageAssembler with many fragments', () => {
+  it('assembles any mix of tiny, small and large fragments exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 500, max: 1100 }), fc.integer({ min: 4000, max: 9000 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (sizes) => {
+          let counter = 0;
+          const payloads = sizes.map((n) => new Uint8Array(n).map(() => counter++ & 0xff));
+          const assembler = new MessageAssembler();
+          let result: Message | null = null;
+          payloads.forEach((payload, i) => {
+            result = assembler.push(
+              createFrame(i === 0 ? Opcode.Binary : Opcode.Continuation, payload, { fin: i === payloads.length - 1 }),
+            );
+          });
+          const expected = Buffer.concat(payloads);
+          expect(Buffer.from(result!.data).equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('assembles a message sent as 100 000 one-byte frames', () => {
+    const assembler = new MessageAssembler({ maxMessageSize: 100_000 });
+    const byte = new Uint8Array([0x61]);
+    for (let i = 0; i < 99_999; i++) {
+      expect(assembler.push(createFrame(i === 0 ? Opcode.Text : Opcode.Continuation, byte, { fin: false }))).toBeNull();
+    }
+    const message = assembler.push(createFrame(Opcode.Continuation, byte));
+    expect(message!.data.length).toBe(100_000);
+    expect(message!.data.every((b) => b === 0x61)).toBe(true);
+  });
+});
+
 describe('fragmentMessage', () => {
   it('splits into views of the data with the opcode and RSV bits on the first frame only', () => {
     const data = new Uint8Array(10).map((_, i) => i);
