@@ -32,3 +32,29 @@ export function withSyncTail(payload: Uint8Array): Uint8Array {
   out.set(SYNC_TAIL, payload.length);
   return out;
 }
+
+/** Bytes copied per pause point when joining a large output. */
+const CONCAT_SLICE = 1024 * 1024;
+
+/**
+ * `concatBytes` for the sliced path: a multi-megabyte join is itself a long
+ * synchronous stretch (allocation plus copy), so it pauses every ~1 MiB.
+ */
+export function* concatBytesInSteps(chunks: readonly Uint8Array[]): Generator<void, Uint8Array, void> {
+  if (chunks.length <= 1) return concatBytes(chunks);
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  let sinceYield = 0;
+  for (const chunk of chunks) {
+    if (sinceYield >= CONCAT_SLICE) {
+      sinceYield = 0;
+      yield;
+    }
+    out.set(chunk, offset);
+    offset += chunk.length;
+    sinceYield += chunk.length;
+  }
+  return out;
+}

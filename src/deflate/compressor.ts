@@ -13,7 +13,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import type { Frame } from '../protocol/frame.js';
 import { Opcode, isControlOpcode } from '../protocol/opcodes.js';
 import { Strategy, type Deflater, type ZlibBackend } from './backend.js';
-import { concatBytes, endsWithSyncTail } from './bytes.js';
+import { concatBytes, concatBytesInSteps, endsWithSyncTail } from './bytes.js';
 import { resolveCompressSettings, type CompressSettings } from './compressSettings.js';
 import { defaultBackend } from './defaultBackend.js';
 import { runToEnd } from './drive.js';
@@ -91,7 +91,7 @@ export class PerMessageCompressor {
     if (!this.#begin(frame)) return clearRsv1(frame);
     const out: Uint8Array[] = [];
     if (frame.payload.length > 0 || frame.fin) this.#write(frame.payload, out);
-    return this.#finish(frame, out);
+    return this.#finish(frame, concatBytes(out));
   }
 
   /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
@@ -105,7 +105,8 @@ export class PerMessageCompressor {
       if (offset > 0) yield;
       this.#write(payload.subarray(offset, offset + COMPRESS_SLICE), out);
     }
-    return this.#finish(frame, out);
+    yield;
+    return this.#finish(frame, yield* concatBytesInSteps(out));
   }
 
   /** Frees the zlib context; later frames would allocate a new one. */
@@ -144,8 +145,8 @@ export class PerMessageCompressor {
     this.#deflater.write(input, out);
   }
 
-  #finish(frame: Frame, out: Uint8Array[]): Frame {
-    let payload = concatBytes(out);
+  #finish(frame: Frame, compressed: Uint8Array): Frame {
+    let payload = compressed;
     if (frame.fin) payload = stripSyncTail(payload);
     const first = frame.opcode !== Opcode.Continuation;
     if (first && this.#rawIfNotSmaller && payload.length >= frame.payload.length) {

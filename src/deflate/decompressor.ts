@@ -13,7 +13,7 @@ import { InvalidDataError, PayloadTooBigError, ProtocolError, type WebSocketErro
 import type { Frame } from '../protocol/frame.js';
 import { Opcode, isControlOpcode } from '../protocol/opcodes.js';
 import type { Inflater, ZlibBackend } from './backend.js';
-import { SYNC_TAIL, concatBytes, withSyncTail } from './bytes.js';
+import { SYNC_TAIL, concatBytes, concatBytesInSteps, withSyncTail } from './bytes.js';
 import { defaultBackend } from './defaultBackend.js';
 import { runToEnd } from './drive.js';
 import type { WindowBits } from './params.js';
@@ -83,7 +83,7 @@ export class PerMessageDecompressor {
       this.#feed(frame.payload, out);
       if (frame.fin) this.#feed(SYNC_TAIL, out);
     }
-    return this.#finish(frame, out);
+    return this.#finish(frame, concatBytes(out));
   }
 
   /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
@@ -96,7 +96,8 @@ export class PerMessageDecompressor {
       this.#feed(payload.subarray(offset, offset + INFLATE_SLICE), out);
     }
     if (frame.fin) this.#feed(SYNC_TAIL, out);
-    return this.#finish(frame, out);
+    yield;
+    return this.#finish(frame, yield* concatBytesInSteps(out));
   }
 
   close(): void {
@@ -136,7 +137,8 @@ export class PerMessageDecompressor {
       }
       const room = this.#limit - this.#total;
       const size = Math.min(input.length - offset, sliceFor(room));
-      const slice = input.subarray(offset, offset + size);
+      // The common case, a small frame far from the limit, needs no view.
+      const slice = size === input.length ? input : input.subarray(offset, offset + size);
       const before = out.length;
       let consumed: number;
       try {
@@ -164,7 +166,7 @@ export class PerMessageDecompressor {
     }
   }
 
-  #finish(frame: Frame, out: Uint8Array[]): Frame {
+  #finish(frame: Frame, payload: Uint8Array): Frame {
     if (frame.fin && this.#inflater) {
       if (this.#ended) {
         // After BFINAL only our appended tail may follow, optionally preceded by
@@ -180,7 +182,7 @@ export class PerMessageDecompressor {
         this.#inflater.reset();
       }
     }
-    return { fin: frame.fin, rsv1: false, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, payload: concatBytes(out) };
+    return { fin: frame.fin, rsv1: false, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, payload };
   }
 
   /** Errors are final: the connection is failed, later frames get the same error. */
