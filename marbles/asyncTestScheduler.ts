@@ -28,48 +28,11 @@
 import { Observable, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { TestMessage } from 'rxjs/internal/testing/TestMessage';
-import { animationFrameProvider } from 'rxjs/internal/scheduler/animationFrameProvider';
-import { dateTimestampProvider } from 'rxjs/internal/scheduler/dateTimestampProvider';
-import { immediateProvider } from 'rxjs/internal/scheduler/immediateProvider';
-import { intervalProvider } from 'rxjs/internal/scheduler/intervalProvider';
-import { timeoutProvider } from 'rxjs/internal/scheduler/timeoutProvider';
-import { performanceTimestampProvider } from 'rxjs/internal/scheduler/performanceTimestampProvider';
-
-/** The private parts of rxjs' TestScheduler that `run()` itself uses. */
-interface TestSchedulerInternals {
-  runMode: boolean;
-  flushTests: { ready: boolean; actual: TestMessage[]; expected: TestMessage[] }[];
-  createDelegates(): { immediate: unknown; interval: unknown; timeout: unknown };
-  createAnimator(): { delegate: unknown };
-}
-
-let active: AsyncTestScheduler | undefined;
-
-const nextMacrotask: () => Promise<void> =
-  typeof setImmediate === 'function'
-    ? () => new Promise((resolve) => setImmediate(resolve))
-    : () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** One piece of real async work the clock waits for, unless it is parked in `sleep()`. */
-interface Work {
-  readonly settled: Promise<void>;
-  /** Sleeps this work is currently waiting in: while > 0 it waits on the clock, not on I/O. */
-  parked: number;
-}
-
-// Which tracked work a `sleep()` call belongs to follows the async call chain
-// (AsyncLocalStorage, Node/Deno/Bun). Without it, sleeping inside a tracked
-// stage function would make the clock wait for itself: there, use withLatency.
-const workContext: { run<R>(store: Work, fn: () => R): R; getStore(): Work | undefined } | undefined = await import(
-  'node:async_hooks'
-).then(
-  (m) => new m.AsyncLocalStorage<Work>(),
-  () => undefined,
-);
+import { enterRunMode, type TestSchedulerInternals } from './runMode.js';
+import { WorkTracker } from './workTracker.js';
 
 export class AsyncTestScheduler extends TestScheduler {
-  private readonly pending = new Set<Work>();
-  private parkedSignal: (() => void) | undefined;
+  private readonly work = new WorkTracker();
   private readonly owned = new Set<Subscription>();
 
   /**
@@ -86,8 +49,7 @@ export class AsyncTestScheduler extends TestScheduler {
 
   /** Registers real async work the clock must wait for before moving on. */
   track<T>(work: PromiseLike<T>): PromiseLike<T> {
-    this.register(work, { settled: Promise.resolve(), parked: 0 });
-    return work;
+    return this.work.track(work);
   }
 
   /**
@@ -95,16 +57,7 @@ export class AsyncTestScheduler extends TestScheduler {
    * it — except while it is parked in `sleep()`, which is virtual time.
    */
   runTracked<T>(fn: () => T): T {
-    const work: Work = { settled: Promise.resolve(), parked: 0 };
-    const result = workContext ? workContext.run(work, fn) : fn();
-    if (isPromiseLike(result)) this.register(result, work);
-    return result;
-  }
-
-  private register(promise: PromiseLike<unknown>, work: Work): void {
-    const done = (): void => void this.pending.delete(work);
-    (work as { settled: Promise<void> }).settled = Promise.resolve(promise).then(done, done);
-    this.pending.add(work);
+    return this.work.run(fn);
   }
 
   /**
@@ -123,65 +76,36 @@ export class AsyncTestScheduler extends TestScheduler {
 
   /** A Promise that resolves when virtual time has advanced by `ms`. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    const work = workContext?.getStore();
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const unpark = (): void => {
-        if (work) work.parked--;
+      const unpark = this.work.park();
+      const finish = (): void => {
+        unpark();
         signal?.removeEventListener('abort', onAbort);
       };
       const action = this.schedule(() => {
-        unpark();
+        finish();
         resolve();
       }, ms);
       const onAbort = (): void => {
         action.unsubscribe();
-        unpark();
+        finish();
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (work) {
-        work.parked++;
-        this.parkedSignal?.();
-      }
     });
   }
 
   /** Like `run()`, but the callback may be async and flushing waits for tracked work. */
   async runAsync<T>(callback: () => T | Promise<T>): Promise<T> {
-    if (active) {
-      throw new Error('virtual-time marble runs cannot overlap: run them one after another (or did an earlier run time out?)');
-    }
-    active = this;
-    const internals = this as unknown as TestSchedulerInternals;
-    const previousFactor = TestScheduler.frameTimeFactor;
-    const previousMaxFrames = this.maxFrames;
-    TestScheduler.frameTimeFactor = 1;
-    this.maxFrames = Infinity;
-    internals.runMode = true;
-    const delegates = internals.createDelegates();
-    animationFrameProvider.delegate = internals.createAnimator().delegate as never;
-    dateTimestampProvider.delegate = this;
-    immediateProvider.delegate = delegates.immediate as never;
-    intervalProvider.delegate = delegates.interval as never;
-    timeoutProvider.delegate = delegates.timeout as never;
-    performanceTimestampProvider.delegate = this;
+    const leaveRunMode = enterRunMode(this);
     try {
       const result = await callback();
       await this.flushAsync();
       return result;
     } finally {
       for (const subscription of [...this.owned]) subscription.unsubscribe();
-      TestScheduler.frameTimeFactor = previousFactor;
-      this.maxFrames = previousMaxFrames;
-      internals.runMode = false;
-      animationFrameProvider.delegate = undefined;
-      dateTimestampProvider.delegate = undefined;
-      immediateProvider.delegate = undefined;
-      intervalProvider.delegate = undefined;
-      timeoutProvider.delegate = undefined;
-      performanceTimestampProvider.delegate = undefined;
-      active = undefined;
+      leaveRunMode();
     }
   }
 
@@ -189,7 +113,7 @@ export class AsyncTestScheduler extends TestScheduler {
   async flushAsync(): Promise<void> {
     while (this.hotObservables.length > 0) this.hotObservables.shift()!.setup();
     for (;;) {
-      await this.settle();
+      await this.work.settle(this.settleTimeout, () => `virtual frame ${this.frame}`);
       const action = this.actions[0];
       if (!action) break;
       this.actions.shift();
@@ -205,37 +129,4 @@ export class AsyncTestScheduler extends TestScheduler {
     internals.flushTests = internals.flushTests.filter((t) => !t.ready);
     for (const test of ready) this.assertDeepEqual(test.actual, test.expected);
   }
-
-  /**
-   * Waits until every tracked piece of work has settled or is parked in a
-   * virtual `sleep()`, and the microtasks that caused have run.
-   */
-  private async settle(): Promise<void> {
-    for (;;) {
-      const busy = [...this.pending].filter((w) => w.parked === 0);
-      if (busy.length > 0) {
-        const parked = new Promise<void>((resolve) => (this.parkedSignal = resolve));
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const stuck = new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), this.settleTimeout)));
-        const outcome = await Promise.race([...busy.map((w) => w.settled), parked, stuck]);
-        clearTimeout(timer);
-        this.parkedSignal = undefined;
-        if (outcome === 'stuck') {
-          const count = [...this.pending].filter((w) => w.parked === 0).length;
-          throw new Error(
-            `${count} piece${count === 1 ? '' : 's'} of stage work ${count === 1 ? 'has' : 'have'} not settled after ` +
-              `${this.settleTimeout} ms of real time (virtual frame ${this.frame}); work that waits on virtual time ` +
-              'must use sleep() or withLatency()',
-          );
-        }
-        continue;
-      }
-      await nextMacrotask();
-      if (![...this.pending].some((w) => w.parked === 0)) return;
-    }
-  }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
