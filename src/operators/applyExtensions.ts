@@ -5,7 +5,10 @@
  */
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Frame } from '../protocol/frame.js';
-import type { ExtensionSession } from '../protocol/extension.js';
+import type { ExtensionSession, Stage } from '../protocol/extension.js';
+import type { OrderedLevel } from '../streams/orderedChain.js';
+import { stageLevel } from '../streams/stageStream.js';
+import { orderedChainOperator } from './orderedChainOperator.js';
 import { stageToOperator } from './stageToOperator.js';
 
 export interface ExtensionOperators {
@@ -23,9 +26,31 @@ export interface ExtensionOperators {
  * peerFrames$.pipe(incoming).subscribe(deliver);
  */
 export function applyExtensions(sessions: readonly ExtensionSession[]): ExtensionOperators {
-  const out = sessions.map((s) => stageToOperator(s.outgoing));
-  const inc = [...sessions].reverse().map((s) => stageToOperator(s.incoming));
+  const out = fuse(sessions.map((s) => s.outgoing));
+  const inc = fuse([...sessions].reverse().map((s) => s.incoming));
   return { outgoing: chain(out), incoming: chain(inc) };
+}
+
+/** Consecutive function stages become one ordered-chain operator (as `createExtensionPipeline` does with streams). */
+function fuse(stages: readonly Stage[]): OperatorFunction<Frame, Frame>[] {
+  const operators: OperatorFunction<Frame, Frame>[] = [];
+  let run: Stage[] = [];
+  const closeRun = () => {
+    if (run.length === 0) return;
+    const fused = run;
+    // Levels are built per subscription: message stages hold assembler state.
+    operators.push(orderedChainOperator<Frame, Frame>(() => fused.map((stage) => stageLevel(stage) as OrderedLevel)));
+    run = [];
+  };
+  for (const stage of stages) {
+    if (stage.kind === 'frame' || stage.kind === 'message') run.push(stage);
+    else {
+      closeRun();
+      operators.push(stageToOperator(stage));
+    }
+  }
+  closeRun();
+  return operators;
 }
 
 function chain(operators: readonly OperatorFunction<Frame, Frame>[]): OperatorFunction<Frame, Frame> {

@@ -8,3 +8,4 @@ export * from './stageToOperator.js';
 export * from './applyExtensions.js';
 export * from './negotiate.js';
 export * from './deflate.js';
+export * from './orderedChainOperator.js';

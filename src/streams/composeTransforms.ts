@@ -13,6 +13,17 @@
  * work is done. The last stage is piped into an identity tail for the same reason.
  */
 
+/**
+ * A stage that can report its own end and be torn down directly (the ordered
+ * chain can). With such a last stage no identity tail is needed.
+ */
+export interface TrackedTransform<I, O> extends TransformStream<I, O> {
+  /** Settles (never rejects) once the stage has no work left. */
+  readonly done?: Promise<void>;
+  /** Stops the stage now; both its ends error with `reason`. */
+  abort?(reason: unknown): void;
+}
+
 export interface ComposedTransform<I, O> extends TransformStream<I, O> {
   /** One promise per stage (never rejects): settles once that stage has ended, whether closed, errored or cancelled. */
   readonly stageDone: readonly Promise<void>[];
@@ -26,35 +37,48 @@ export interface ComposedTransform<I, O> extends TransformStream<I, O> {
  * await source.pipeThrough(both).pipeTo(sink);
  * await Promise.all(both.stageDone);
  */
-export function composeTransforms<I, O>(stages: readonly TransformStream<unknown, unknown>[]): ComposedTransform<I, O> {
+export function composeTransforms<I, O>(stages: readonly TrackedTransform<unknown, unknown>[]): ComposedTransform<I, O> {
+  const last = stages[stages.length - 1];
+  // A tail is only needed to observe the last stage's end when it cannot report it itself.
+  let tailController: TransformStreamDefaultController<O> | undefined;
+  const tail =
+    last?.done && last.abort
+      ? undefined
+      : new TransformStream<O, O>({
+          start: (controller) => {
+            tailController = controller;
+          },
+        });
+  const hops: WritableStream<unknown>[] = stages.slice(1).map((stage) => stage.writable);
+  if (tail) hops.push(tail.writable as WritableStream<unknown>);
   // One controller per pipe: a shared signal would collect a listener per pipe (and warnings past 10).
   const aborts: AbortController[] = [];
-  let tailController!: TransformStreamDefaultController<O>;
-  const tail = new TransformStream<O, O>({
-    start: (controller) => {
-      tailController = controller;
-    },
-  });
   const stageDone: Promise<void>[] = [];
   for (let i = 0; i < stages.length; i++) {
-    const next = i + 1 < stages.length ? stages[i + 1]!.writable : tail.writable;
+    const next = hops[i];
+    if (!next) {
+      stageDone.push(stages[i]!.done!);
+      break;
+    }
     const abort = new AbortController();
     aborts.push(abort);
-    const piped = stages[i]!.readable.pipeTo(next as WritableStream<unknown>, { signal: abort.signal, preventClose: true });
+    const piped = stages[i]!.readable.pipeTo(next, { signal: abort.signal, preventClose: true });
     // The pipe has released `next` once it settles; a clean end is passed on by closing it.
     // Not awaited: closing `next` completes only when the stages after it have drained.
-    stageDone.push(piped.then(() => void next.close().catch(ignore), ignore));
+    const pipeDone = piped.then(() => void next.close().catch(ignore), ignore);
+    stageDone.push(stages[i]!.done ?? pipeDone);
   }
-  const head = stages.length > 0 ? (stages[0]!.writable as WritableStream<I>) : (tail.writable as unknown as WritableStream<I>);
+  const head = (stages[0]?.writable ?? tail!.writable) as WritableStream<I>;
   return {
     writable: head,
-    readable: tail.readable,
+    readable: (tail?.readable ?? last!.readable) as ReadableStream<O>,
     stageDone,
     abort(reason?: unknown) {
       const why = reason ?? new DOMException('pipeline aborted', 'AbortError');
       for (const abort of aborts) abort.abort(why);
+      for (const stage of stages) stage.abort?.(why);
       // With no stage there is no pipe to abort: error the tail directly.
-      if (stages.length === 0) tailController.error(why);
+      if (stages.length === 0) tailController?.error(why);
     },
   };
 }

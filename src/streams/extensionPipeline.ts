@@ -7,9 +7,9 @@
  * separate chains: an error in one stops that one only.
  */
 import type { Frame } from '../protocol/frame.js';
-import type { ExtensionSession } from '../protocol/extension.js';
+import type { ExtensionSession, Stage } from '../protocol/extension.js';
 import { composeTransforms, type ComposedTransform } from './composeTransforms.js';
-import { stageToTransform } from './stageStream.js';
+import { fuseStages } from './stageStream.js';
 
 export interface ExtensionPipeline {
   /** Frames the application sends: sessions in negotiated order. */
@@ -38,13 +38,13 @@ export interface ExtensionPipeline {
  */
 export function createExtensionPipeline(sessions: readonly ExtensionSession[]): ExtensionPipeline {
   const list = Object.freeze([...sessions]);
-  const outgoing: ComposedTransform<Frame, Frame> = composeTransforms(list.map((s) => stageToTransform(s.outgoing)));
-  const incoming: ComposedTransform<Frame, Frame> = composeTransforms(
-    [...list].reverse().map((s) => stageToTransform(s.incoming)),
-  );
+  const out = direction(list.map((s) => s.outgoing));
+  const inc = direction([...list].reverse().map((s) => s.incoming));
+  const { transform: outgoing } = out;
+  const { transform: incoming } = inc;
   const last = list.length - 1;
   const closed = list.map((session, i) =>
-    Promise.all([outgoing.stageDone[i], incoming.stageDone[last - i]]).then(() => session.close()),
+    Promise.all([out.stageDone[i], inc.stageDone[last - i]]).then(() => session.close()),
   );
   // Observe every close so a failing one is reported through close(), not as an unhandled rejection.
   const allClosed = Promise.allSettled(closed).then((results) => {
@@ -64,4 +64,11 @@ export function createExtensionPipeline(sessions: readonly ExtensionSession[]): 
       return allClosed;
     },
   };
+}
+
+/** One direction: consecutive function stages fused into ordered chains, the rest piped. */
+function direction(stages: readonly Stage[]): { transform: ComposedTransform<Frame, Frame>; stageDone: Promise<void>[] } {
+  const fused = fuseStages(stages);
+  const transform = composeTransforms<Frame, Frame>(fused.parts);
+  return { transform, stageDone: fused.stageDone(transform.stageDone) };
 }

@@ -6,3 +6,4 @@ export * from './composeTransforms.js';
 export * from './stageSteps.js';
 export * from './stageStream.js';
 export * from './extensionPipeline.js';
+export * from './orderedChain.js';

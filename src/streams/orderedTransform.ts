@@ -9,7 +9,8 @@
  * at once. The result is a `{ writable, readable }` pair, which is all
  * `pipeThrough` and the TransformStream type ask for.
  */
-import { checkConcurrency, checkHighWaterMark, type OrderedContext, Slot, whenSettled } from './orderedSlots.js';
+import { checkConcurrency, checkHighWaterMark, type OrderedContext } from './orderedSlots.js';
+import { OrderedChain, type OrderedLevel } from './orderedChain.js';
 
 export type { OrderedContext } from './orderedSlots.js';
 
@@ -48,7 +49,8 @@ export function orderedTransform<I, O>(
   fn: (item: I, context: OrderedContext) => O | PromiseLike<O>,
   options: OrderedTransformOptions = {},
 ): TransformStream<I, O> {
-  return new OrderedStage<I, O, O>(fn, options, false).pair;
+  const concurrency = checkConcurrency(options.concurrency, 1);
+  return new OrderedStage<I, O>([{ fn, flat: false, concurrency }], options).pair;
 }
 
 /**
@@ -63,20 +65,48 @@ export function orderedFlatTransform<I, O>(
   fn: (item: I, context: OrderedContext) => Iterable<O> | PromiseLike<Iterable<O>>,
   options: OrderedTransformOptions = {},
 ): TransformStream<I, O> {
-  return new OrderedStage<I, O, Iterable<O>>(fn, options, true).pair;
+  const concurrency = checkConcurrency(options.concurrency, 1);
+  return new OrderedStage<I, O>([{ fn, flat: true, concurrency }], options).pair;
 }
 
-class OrderedStage<I, O, R> {
+/** A TransformStream over a chain of ordered levels, with a promise per level telling when its work is done. */
+export interface OrderedChainTransform<I, O> extends TransformStream<I, O> {
+  readonly levelDone: readonly Promise<void>[];
+  /** The last level's `levelDone`: the whole chain has no work left. */
+  readonly done: Promise<void>;
+  /** Stops the chain now: in-flight work is aborted, both ends error with `reason`. */
+  abort(reason: unknown): void;
+}
+
+/**
+ * Runs several ordered levels as one stream: each level's outputs feed the
+ * next directly, without a stream hop between them; each keeps its own
+ * concurrency and sees its items in order. `concurrency` in `options` is
+ * ignored (each level has its own).
+ *
+ * @example
+ * const both = orderedChainTransform<string, number>([
+ *   { fn: (s: string) => s.split(','), flat: true, concurrency: 1 },
+ *   { fn: async (part: string) => Number(part), flat: false, concurrency: 4 },
+ * ]);
+ */
+export function orderedChainTransform<I, O>(
+  levels: readonly OrderedLevel[],
+  options: Omit<OrderedTransformOptions, 'concurrency'> = {},
+): OrderedChainTransform<I, O> {
+  for (const level of levels) checkConcurrency(level.concurrency, 1);
+  const stage = new OrderedStage<I, O>(levels, options);
+  const levelDone = levels.map((_, i) => stage.chain.levelDone(i));
+  return { ...stage.pair, levelDone, done: levelDone[levelDone.length - 1]!, abort: (reason) => stage.abort(reason) };
+}
+
+
+class OrderedStage<I, O> {
   readonly pair: TransformStream<I, O>;
-  readonly #fn: (item: I, context: OrderedContext) => R | PromiseLike<R>;
-  readonly #flat: boolean;
-  readonly #concurrency: number;
+  readonly chain: OrderedChain<I, O>;
   readonly #readableHighWaterMark: number;
   #readable!: ReadableStreamDefaultController<O>;
   #writable!: WritableStreamDefaultController;
-  /** Started items not yet emitted, in input order. */
-  #slots: Slot<R>[] = [];
-  #nextIndex = 0;
   /** The reader has enough buffered; like TransformStream, starts as true until the first pull. */
   #backpressure = true;
   /** Counts pull() calls, to tell whether an enqueue made the stream pull again. */
@@ -88,17 +118,17 @@ class OrderedStage<I, O, R> {
   #endReason: unknown;
   /** Resolves once in-flight work after the end has settled. */
   #drained: Promise<void> = Promise.resolve();
-  /** An item failed behind running ones: start nothing more, its successors are doomed. */
-  #blocked = false;
   /** An error waiting for the reader to take the items before it. */
   #pendingError: { error: unknown } | undefined;
 
-  constructor(fn: (item: I, context: OrderedContext) => R | PromiseLike<R>, options: OrderedTransformOptions, flat: boolean) {
-    this.#fn = fn;
-    this.#flat = flat;
-    this.#concurrency = checkConcurrency(options.concurrency, 1);
+  constructor(levels: readonly OrderedLevel[], options: Omit<OrderedTransformOptions, 'concurrency'>) {
     this.#readableHighWaterMark = checkHighWaterMark('readableHighWaterMark', options.readableHighWaterMark, 0);
     const writableHighWaterMark = checkHighWaterMark('writableHighWaterMark', options.writableHighWaterMark, 1, 1);
+    this.chain = new OrderedChain<I, O>(levels, {
+      emit: (output) => this.#enqueue(output),
+      changed: () => this.#wakeWriter(),
+      failed: (error) => this.#failed(error),
+    });
     const writable = new WritableStream<I>(
       {
         start: (controller) => {
@@ -133,9 +163,13 @@ class OrderedStage<I, O, R> {
     this.pair = { writable, readable };
   }
 
+  #canStart(): boolean {
+    return !this.#backpressure && this.chain.canAccept();
+  }
+
   #write(item: I): void | Promise<void> {
-    if (this.#canStart()) {
-      this.#start(item);
+    if (!this.#ended && this.#canStart()) {
+      this.chain.push(item);
       return;
     }
     return this.#writeWhenReady(item);
@@ -149,58 +183,7 @@ class OrderedStage<I, O, R> {
       await this.#drained;
       throw this.#endReason;
     }
-    this.#start(item);
-  }
-
-  #canStart(): boolean {
-    return !this.#ended && !this.#backpressure && !this.#blocked && this.#slots.length < this.#concurrency;
-  }
-
-  #start(item: I): void {
-    const slot = new Slot<R>(this.#nextIndex++);
-    slot.run(this.#fn, item, this.#onSettled);
-    if (slot.running || this.#slots.length > 0) {
-      // A sync result queued behind running items is flushed when they finish.
-      this.#slots.push(slot);
-      if (slot.failed) this.#blocked = true;
-    } else if (slot.failed) {
-      this.#fail(slot);
-    } else {
-      this.#emit(slot.result as R);
-    }
-  }
-
-  readonly #onSettled = (slot: Slot<R>): void => {
-    if (this.#ended) return;
-    if (slot.failed) {
-      // Later items can no longer be emitted: stop their work now, not when k reaches the head.
-      this.#blocked = true;
-      const at = this.#slots.indexOf(slot);
-      for (let i = at + 1; i < this.#slots.length; i++) this.#slots[i]!.abort(slot.error);
-    }
-    this.#flush();
-    this.#wakeWriter();
-  };
-
-  /** Emits finished items from the head, in order, until one is still running. */
-  #flush(): void {
-    const slots = this.#slots;
-    while (slots.length > 0 && !this.#ended) {
-      const head = slots[0]!;
-      if (head.running) return;
-      if (head.failed) return this.#fail(head);
-      slots.shift();
-      this.#emit(head.result as R);
-    }
-  }
-
-  #emit(result: R): void {
-    if (!this.#flat) return this.#enqueue(result as unknown as O);
-    try {
-      for (const output of result as Iterable<O>) this.#enqueue(output);
-    } catch (error) {
-      this.#failWith(error);
-    }
+    this.chain.push(item);
   }
 
   /**
@@ -226,7 +209,9 @@ class OrderedStage<I, O, R> {
   }
 
   async #close(): Promise<void> {
-    while (this.#slots.length > 0 && !this.#ended) {
+    this.chain.closeInput();
+    // A failed chain is idle too, but its error is reported (asynchronously) instead of a close.
+    while (!this.#ended && (!this.chain.idle || this.chain.stopped)) {
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
     if (this.#ended) {
@@ -236,31 +221,32 @@ class OrderedStage<I, O, R> {
     this.#readable.close();
   }
 
-  /** Item `slot` failed and everything before it has been emitted. */
-  #fail(slot: Slot<R>): void {
-    this.#failWith(slot.error);
-  }
-
-  #failWith(error: unknown): void {
+  /** The chain failed, everything before the failure was emitted and aborted work has settled. */
+  #failed(error: unknown): void {
     if (this.#ended) return;
-    this.#end(error);
-    void this.#drained.then(() => {
-      this.#writable.error(error);
-      // Items before k may still sit in the reader's buffer: error only once it is empty.
-      if (this.#readable.desiredSize === this.#readableHighWaterMark) this.#readable.error(error);
-      else this.#pendingError = { error };
-    });
+    this.#ended = true;
+    this.#endReason = error;
+    this.#writable.error(error);
+    // Items before the failure may still sit in the reader's buffer: error only once it is empty.
+    if (this.#readable.desiredSize === this.#readableHighWaterMark) this.#readable.error(error);
+    else this.#pendingError = { error };
+    this.#wakeWriter();
   }
 
-  /** Stops the stage: no new work, in-flight work aborted; `#drained` tells when it has settled. */
+  /** Tears the stage down from outside (a pipeline abort): as if both ends were aborted. */
+  abort(reason: unknown): void {
+    if (this.#ended) return;
+    this.#end(reason);
+    this.#writable.error(reason);
+    void this.#drained.then(() => this.#readable.error(reason));
+  }
+
+  /** Cancel or abort: no new work, in-flight work aborted; `#drained` tells when it has settled. */
   #end(reason: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#endReason = reason;
-    const slots = this.#slots;
-    this.#slots = [];
-    for (const slot of slots) slot.abort(reason);
-    this.#drained = whenSettled(slots);
+    this.#drained = this.chain.end(reason);
     this.#wakeWriter();
   }
 
