@@ -62,6 +62,19 @@ export interface WebSocketServer {
   close(options?: { closeCode?: number; reason?: string }): Promise<void>;
 }
 
+/** Calls the handler; a throw or rejection ends its connection with 1011, never the process. */
+function runHandler(handler: ConnectionHandler, connection: WebSocketConnection, request: IncomingMessage): void {
+  const fail = (): void => {
+    if (connection.readyState === 'open') connection.close({ closeCode: CloseCode.InternalError, reason: 'handler failed' });
+  };
+  try {
+    const result = handler(connection, request);
+    if (result && typeof result.then === 'function') result.then(undefined, fail);
+  } catch {
+    fail();
+  }
+}
+
 /**
  * @example
  * const server = await serve(async (connection) => {
@@ -128,12 +141,9 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
     });
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
-    try {
-      await handler(connection, request);
-    } catch (error) {
-      // A failing handler ends its connection cleanly with 1011, never the process.
-      if (connection.readyState === 'open') connection.close({ closeCode: CloseCode.InternalError, reason: 'handler failed' });
-    }
+    // Not awaited here: this frame (request, response text, head) would
+    // otherwise stay alive as long as the connection does.
+    runHandler(handler, connection, request);
   };
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => void upgrade(request, socket, head);
   server.on('upgrade', onUpgrade);

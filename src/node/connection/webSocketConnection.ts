@@ -146,14 +146,19 @@ export class WebSocketConnection implements AsyncIterable<WebSocketData> {
     }
     this.#driver = driver;
     this.#sessions = init.negotiated.sessions;
-    const writable = new WritableStream<SendableData>({
-      write: (chunk) => driver.send(chunk),
-      close: () => driver.close(CloseCode.Normal),
-      abort: (reason) => driver.close(reason instanceof WebSocketError && reason.closeCode !== CloseCode.Abnormal ? reason.closeCode : CloseCode.Normal),
-    });
+    // The writable is built on first use: many servers only call send(), and
+    // a WritableStream costs about a kilobyte per connection.
+    let writable: WritableStream<SendableData> | undefined;
     this.#info = {
       readable: driver.inbound.readable,
-      writable,
+      get writable() {
+        return (writable ??= new WritableStream<SendableData>({
+          write: (chunk) => driver.send(chunk),
+          close: () => driver.close(CloseCode.Normal),
+          abort: (reason) =>
+            driver.close(reason instanceof WebSocketError && reason.closeCode !== CloseCode.Abnormal ? reason.closeCode : CloseCode.Normal),
+        }));
+      },
       extensions: init.negotiated.header ?? '',
       protocol: init.protocol,
     };
