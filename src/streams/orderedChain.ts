@@ -17,6 +17,7 @@
  * `failed` is called. Nothing is emitted after it.
  */
 import { type OrderedContext, Slot } from './orderedSlots.js';
+import { Level } from './orderedLevel.js';
 
 /** One level: a function over items, its concurrency, and whether it yields many outputs. */
 export interface OrderedLevel {
@@ -33,33 +34,6 @@ export interface OrderedChainHooks<O> {
   changed(): void;
   /** The failure reached the end of the chain; everything before it was emitted. */
   failed(error: unknown): void;
-}
-
-class Level {
-  slots: Slot<unknown>[] = [];
-  waiting: unknown[] = [];
-  /** An item failed here behind running ones: later items are doomed. */
-  blocked = false;
-  /** Inputs started so far: the `index` each item's function sees. */
-  started = 0;
-  done = false;
-  resolveDone!: () => void;
-  readonly whenDone = new Promise<void>((resolve) => (this.resolveDone = resolve));
-  readonly onSettled: (slot: Slot<unknown>) => void;
-
-  constructor(
-    readonly index: number,
-    readonly fn: (item: unknown, context: OrderedContext) => unknown,
-    readonly flat: boolean,
-    readonly concurrency: number,
-    onSettled: (level: Level, slot: Slot<unknown>) => void,
-  ) {
-    this.onSettled = (slot) => onSettled(this, slot);
-  }
-
-  get idle(): boolean {
-    return this.slots.length === 0 && this.waiting.length === 0;
-  }
 }
 
 export class OrderedChain<I, O> {

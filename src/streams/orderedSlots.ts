@@ -95,13 +95,6 @@ export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T
   );
 }
 
-/** Resolves once every slot still running has finished (aborted or not). */
-export function whenSettled(slots: readonly Slot<unknown>[]): Promise<void> {
-  const running: Promise<void>[] = [];
-  for (const slot of slots) if (slot.running && slot.finished) running.push(slot.finished);
-  return running.length === 0 ? Promise.resolve() : Promise.all(running).then(() => undefined);
-}
-
 /** Validates a concurrency option: a whole number ≥ 1, or Infinity. */
 export function checkConcurrency(concurrency: number | undefined, fallback: number): number {
   const value = concurrency ?? fallback;
