@@ -182,6 +182,23 @@ describe('createExtensionPipeline: errors', () => {
     expect(closed).toBe(2);
   });
 
+  it('in a run of function stages, frames ahead of a failing one still come out before the error', async () => {
+    const failing: Stage = {
+      kind: 'frame',
+      process: (f) => {
+        if (dec.decode(f.payload) === 'bad') throw new Error('bad frame');
+        return f;
+      },
+    };
+    const slow: Stage = { kind: 'frame', concurrency: 2, process: async (f) => (await sleep(20), tagged(f, '+')) };
+    const pass: Stage = { kind: 'frame', process: (f) => f };
+    const pipeline = createExtensionPipeline([session('a', failing, pass), session('b', slow, pass)]);
+    const { values, error } = await readAll(streamOf([text('ok'), text('bad'), text('late')]).pipeThrough(pipeline.outgoing));
+    // 'ok' was already in session b when 'bad' failed in session a: it is not lost.
+    expect(values.map(show)).toEqual(['1:ok+']);
+    expect(error).toBeInstanceOf(ExtensionError);
+  });
+
   it('abort() stops both directions, aborts in-flight work and closes the sessions', async () => {
     const aborted: unknown[] = [];
     const hang: Stage = {
