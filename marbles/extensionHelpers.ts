@@ -25,6 +25,7 @@ import {
 import type { AsyncTestScheduler } from './asyncTestScheduler.js';
 import { assembleMessages } from './assembleMessages.js';
 import { isMessage } from './notation.js';
+import { wireCheck } from './wireCheck.js';
 
 /** Latency in virtual ms per item: one number for all, a list by item index, or a function. */
 export type Latency = number | readonly number[] | ((item: Frame | Message, index: number) => number);
@@ -32,6 +33,8 @@ export type Latency = number | readonly number[] | ((item: Frame | Message, inde
 export interface SendOptions {
   /** Fragment messages into frames of at most this many payload bytes (default: one frame each). */
   readonly maxFramePayload?: number;
+  /** Check the frames leaving the stages with the real frame parser (default true; see `wireCheck.ts`). */
+  readonly wireCheck?: boolean;
 }
 
 export interface ReceiveOptions {
@@ -39,6 +42,8 @@ export interface ReceiveOptions {
   readonly maxMessageSize?: number;
   /** Deliver frames as they leave the incoming stages instead of assembled messages. */
   readonly frames?: boolean;
+  /** Check wire frames with the real frame parser before the stages (default true; see `wireCheck.ts`). */
+  readonly wireCheck?: boolean;
 }
 
 export interface ExtensionHelpers {
@@ -66,11 +71,15 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
   return {
     send(sessions, input, options = {}) {
       const frames = input.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v as Frame))));
-      return scheduler.own(frames.pipe(aroundControlFrames(applyExtensions(tracked(sessions)).outgoing)));
+      const list = tracked(sessions);
+      const wire = frames.pipe(aroundControlFrames(applyExtensions(list).outgoing));
+      return scheduler.own(options.wireCheck === false ? wire : wire.pipe(wireCheck(list)));
     },
     receive(sessions, wire, options = {}) {
-      const frames = wire.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v)) : of(v as Frame))));
-      const out = frames.pipe(aroundControlFrames(applyExtensions(tracked(sessions)).incoming));
+      const list = tracked(sessions);
+      let frames = wire.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v)) : of(v as Frame))));
+      if (options.wireCheck !== false) frames = frames.pipe(wireCheck(list));
+      const out = frames.pipe(aroundControlFrames(applyExtensions(list).incoming));
       return scheduler.own(options.frames ? out : out.pipe(assembleMessages(options.maxMessageSize)));
     },
     withLatency(session, latency) {

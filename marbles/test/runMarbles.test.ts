@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { delay, map, type OperatorFunction } from 'rxjs';
 import { fromOperator } from '../../src/operators/index.js';
-import { InvalidDataError, type ExtensionSession, type Frame, type Message, type Stage } from '../../src/protocol/index.js';
+import { InvalidDataError, ProtocolError, type ExtensionSession, type Frame, type Message, type Stage } from '../../src/protocol/index.js';
 import { runMarbles, closeWith, MarbleMismatchError } from '../index.js';
 
 const upper = (bytes: Uint8Array) => bytes.map((b) => (b >= 97 && b <= 122 ? b - 32 : b));
@@ -11,6 +11,8 @@ const lower = (bytes: Uint8Array) => bytes.map((b) => (b >= 65 && b <= 90 ? b + 
 function session(outgoing: Stage, incoming: Stage, name = 'x-test'): ExtensionSession {
   return { name, params: [], rsv: { rsv3: true }, outgoing, incoming, close() {} };
 }
+
+const identity: Stage = { kind: 'frame', process: (f: Frame) => f };
 
 const upperFrames = session(
   { kind: 'frame', process: (f: Frame) => ({ ...f, rsv3: true, payload: upper(f.payload) }) },
@@ -143,6 +145,31 @@ describe('runMarbles with extension sessions', () => {
       );
       // "aaa" takes 30, "b" 10 (done at 11, held until "aaa" leaves at 30).
       expectObservable(send(napping, cold('ab|', { a: 't"aaa"', b: 't"b"' }))).toBe('30ms (ab|)', { a: 'T"aaa"', b: 'T"b"' });
+    });
+  });
+});
+
+describe('the wire check', () => {
+  it('refuses incoming RSV bits no session declared, before any stage sees them (1002)', async () => {
+    let seen = 0;
+    const counting = session(identity, { kind: 'frame', process: (f: Frame) => (seen++, { ...f, rsv3: false }) });
+    await runMarbles(({ cold, receive, expectObservable }) => {
+      expectObservable(receive(counting, cold('a-b|', { a: 'T3"ok"', b: 'T1"zip?"' }))).toBe('a-#', { a: 't"ok"' }, closeWith(ProtocolError, 1002));
+    });
+    expect(seen).toBe(1);
+  });
+
+  it('catches an extension that sets a bit it did not declare', async () => {
+    const sneaky = { ...session({ kind: 'frame', process: (f: Frame) => ({ ...f, rsv2: true }) }, identity), rsv: {} };
+    await runMarbles(({ cold, send, expectObservable }) => {
+      expectObservable(send(sneaky, cold('a|', { a: 't"x"' }))).toBe('#', {}, closeWith(ProtocolError, 1002, /RSV/i));
+      expectObservable(send(sneaky, cold('a|', { a: 't"x"' }), { wireCheck: false })).toBe('a|', { a: 'T2"x"' });
+    });
+  });
+
+  it('enforces continuation rules on the wire (1002)', async () => {
+    await runMarbles(({ cold, receive, expectObservable }) => {
+      expectObservable(receive(upperFrames, cold('a|', { a: 'C3"orphan"' }))).toBe('#', {}, closeWith(ProtocolError, 1002));
     });
   });
 });
