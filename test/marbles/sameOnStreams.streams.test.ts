@@ -1,9 +1,11 @@
+// Runs on both stream implementations (native and web-streams-polyfill): the
+// stream face of expectSameOnStreams uses whatever global TransformStream is installed.
 import { describe, expect, it } from 'vitest';
 import { map } from 'rxjs';
 import { ClientPerMessageDeflateFactory, ServerPerMessageDeflateFactory } from '../../src/deflate/index.js';
 import { fromOperator } from '../../src/operators/index.js';
 import { InvalidDataError, type ExtensionSession, type Frame, type Message, type Stage } from '../../src/protocol/index.js';
-import { closeWith, expectSameOnStreams, FaceMismatchError, handshake } from '../index.js';
+import { closeWith, expectSameOnStreams, FaceMismatchError, handshake } from '../../marbles/index.js';
 
 const identity: Stage = { kind: 'frame', process: (f: Frame) => f };
 
