@@ -269,9 +269,11 @@ function zlibFormula(deflateBits: number, memLevel: number, inflateBits: number)
   return (1 << (deflateBits + 2)) + (1 << (memLevel + 9)) + (1 << inflateBits) + 7 * KiB;
 }
 
-async function memoryPerConnection(quick: boolean): Promise<string> {
+async function memoryPerConnection(quick: boolean, freeing = false): Promise<string> {
   const count = quick ? 200 : 2000;
-  const factory = new ServerPerMessageDeflateFactory();
+  const factory = freeing
+    ? new ServerPerMessageDeflateFactory({ serverNoContextTakeover: true, clientNoContextTakeover: true, freeContextBetweenMessages: true })
+    : new ServerPerMessageDeflateFactory();
   const peer = new ClientPerMessageDeflateFactory();
   const message = createFrame(Opcode.Text, jsonMessage(200, 1));
   // One client-compressed first message, valid for every fresh server session,
@@ -293,6 +295,12 @@ async function memoryPerConnection(quick: boolean): Promise<string> {
   const after = process.memoryUsage();
   const per = (key: 'rss' | 'heapUsed' | 'external') => (after[key] - before[key]) / count / KiB;
   await Promise.all(sessions.map((session) => session.close()));
+  if (freeing) {
+    return (
+      `memory per idle server connection with both *_no_context_takeover and freeContextBetweenMessages: ` +
+      `+${per('rss').toFixed(1)} KiB RSS (JS heap +${per('heapUsed').toFixed(1)} KiB)`
+    );
+  }
   return (
     `memory per server connection, defaults (window 12, memLevel 5, both zlib contexts live): ` +
     `zlib formula ${(zlibFormula(12, 5, 12) / KiB).toFixed(1)} KiB (15/8 would be ${(zlibFormula(15, 8, 15) / KiB).toFixed(1)} KiB); ` +
@@ -323,6 +331,7 @@ async function longestSyncStretch(): Promise<string> {
 export default async function deflateBench(ctx: BenchContext): Promise<BenchTable> {
   // Memory first: the throughput runs below leave garbage that would blur it.
   const memory = await memoryPerConnection(ctx.quick);
+  const memoryFreeing = await memoryPerConnection(ctx.quick, true);
   const rows: BenchRow[] = [];
   for (const { label, make, distinct } of CASES) {
     const messages = Array.from({ length: distinct }, (_, i) => make(i + 1));
@@ -355,6 +364,7 @@ export default async function deflateBench(ctx: BenchContext): Promise<BenchTabl
       return `${label}: wsx = ×${(wsx.opsPerSec / floorOf(label).opsPerSec).toFixed(2)} of the node:zlib floor`;
     }),
     memory,
+    memoryFreeing,
     await longestSyncStretch(),
   ];
   return { title: 'permessage-deflate round trip (compress → inflate, context takeover)', baseline: 'ws', rows, notes };

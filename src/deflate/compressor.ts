@@ -42,6 +42,12 @@ export interface CompressorOptions {
    * produced, as the RFC 7692 §7.2.3 examples do.
    */
   readonly sendRawIfNotSmaller?: boolean;
+  /**
+   * With `noContextTakeover`, free the zlib context after each message and
+   * allocate a new one for the next (default false). An idle connection then
+   * holds no compressor memory (~105 KiB on Node 20), at ~20 µs per message.
+   */
+  readonly freeContextBetweenMessages?: boolean;
 }
 
 export class PerMessageCompressor {
@@ -54,6 +60,7 @@ export class PerMessageCompressor {
   readonly #threshold: number;
   readonly #shouldCompress: ((frame: Frame) => boolean) | undefined;
   readonly #rawIfNotSmaller: boolean;
+  readonly #freeBetweenMessages: boolean;
   #deflater: Deflater | undefined;
   #inMessage = false;
   #compressing = false;
@@ -76,6 +83,7 @@ export class PerMessageCompressor {
     this.#threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.#shouldCompress = options.shouldCompress;
     this.#rawIfNotSmaller = options.sendRawIfNotSmaller ?? true;
+    this.#freeBetweenMessages = this.#noContextTakeover && (options.freeContextBetweenMessages ?? false);
   }
 
   /**
@@ -145,6 +153,16 @@ export class PerMessageCompressor {
     this.#deflater.write(input, out);
   }
 
+  /** Drops the window: a reset, or freeing the context when configured to. */
+  #forget(): void {
+    if (!this.#freeBetweenMessages || this.#inMessage) {
+      this.#deflater?.reset();
+      return;
+    }
+    this.#deflater?.close();
+    this.#deflater = undefined;
+  }
+
   #finish(frame: Frame, compressed: Uint8Array): Frame {
     let payload = compressed;
     if (frame.fin) payload = stripSyncTail(payload);
@@ -153,11 +171,11 @@ export class PerMessageCompressor {
       // Not worth it: send the original bytes. Our window now holds data the
       // peer will never see, so it must be forgotten: a reset deflater never
       // refers back, and the peer's window staying as it was is then harmless.
-      if (frame.payload.length > 0) this.#deflater?.reset();
+      if (frame.payload.length > 0) this.#forget();
       this.#compressing = false;
       return clearRsv1(frame);
     }
-    if (frame.fin && this.#noContextTakeover) this.#deflater?.reset();
+    if (frame.fin && this.#noContextTakeover) this.#forget();
     return { fin: frame.fin, rsv1: first, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, payload };
   }
 }
@@ -173,7 +191,8 @@ function clearRsv1(frame: Frame): Frame {
  * the receiver completes with its appended tail) ends the message correctly.
  */
 function stripSyncTail(bytes: Uint8Array): Uint8Array {
-  if (endsWithSyncTail(bytes)) return bytes.subarray(0, bytes.length - 4);
+  // A plain view: Buffer#subarray (zlib hands us Buffers) costs several times more.
+  if (endsWithSyncTail(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length - 4);
   if (bytes.length === 0) return new Uint8Array([0x00]);
   throw new Error('permessage-deflate: deflate output did not end with a sync flush');
 }

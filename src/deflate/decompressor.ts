@@ -35,6 +35,8 @@ export interface DecompressorOptions {
   readonly noContextTakeover?: boolean;
   /** Largest inflated message in bytes (default: no limit). */
   readonly maxMessageSize?: number;
+  /** With `noContextTakeover`, free the zlib context after each message (see the compressor's option). */
+  readonly freeContextBetweenMessages?: boolean;
 }
 
 export class PerMessageDecompressor {
@@ -42,6 +44,7 @@ export class PerMessageDecompressor {
   readonly #windowBits: number;
   readonly #noContextTakeover: boolean;
   readonly #limit: number;
+  readonly #freeBetweenMessages: boolean;
   #inflater: Inflater | undefined;
   #inMessage = false;
   #compressed = false;
@@ -63,6 +66,7 @@ export class PerMessageDecompressor {
     const limit = options.maxMessageSize ?? Infinity;
     if (!(limit >= 0)) throw new RangeError(`maxMessageSize must be a non-negative number, got ${limit}`);
     this.#limit = limit;
+    this.#freeBetweenMessages = this.#noContextTakeover && (options.freeContextBetweenMessages ?? false);
   }
 
   /**
@@ -178,6 +182,9 @@ export class PerMessageDecompressor {
         this.#ended = false;
         this.#trailer = [];
         this.#inflater.reset();
+      } else if (this.#freeBetweenMessages) {
+        this.#inflater.close();
+        this.#inflater = undefined;
       } else if (this.#noContextTakeover) {
         this.#inflater.reset();
       }

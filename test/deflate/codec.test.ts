@@ -288,6 +288,52 @@ describe.each(backends)('codec on %s', (_name, backend) => {
     });
   });
 
+  describe('freeing contexts between messages', () => {
+    function counting() {
+      const counts = { deflaters: 0, inflaters: 0, closed: 0 };
+      const wrapped: ZlibBackend = {
+        name: 'counting',
+        zlibMatchLimit: true,
+        createDeflater(options) {
+          counts.deflaters++;
+          const inner = backend.createDeflater(options);
+          return { write: (i, o) => inner.write(i, o), reset: () => inner.reset(), close: () => (counts.closed++, inner.close()) };
+        },
+        createInflater(options) {
+          counts.inflaters++;
+          const inner = backend.createInflater(options);
+          return { write: (i, o) => inner.write(i, o), reset: () => inner.reset(), close: () => (counts.closed++, inner.close()) };
+        },
+      };
+      return { counts, wrapped };
+    }
+
+    it('frees both contexts after every message under no_context_takeover, and still round-trips', () => {
+      const { counts, wrapped } = counting();
+      const options = { backend: wrapped, noContextTakeover: true, freeContextBetweenMessages: true };
+      const c = new PerMessageCompressor({ ...options, threshold: 0 });
+      const d = new PerMessageDecompressor(options);
+      for (let i = 0; i < 3; i++) {
+        const body = prose(2000, i);
+        expect(hex(d.process(c.process(text(body))).payload)).toBe(hex(body));
+      }
+      expect(counts).toEqual({ deflaters: 3, inflaters: 3, closed: 6 });
+      // Fragmented: one context for the whole message.
+      const body = prose(3000, 9);
+      const a = c.process(text(body.subarray(0, 1000), { fin: false }));
+      const b = c.process(cont(body.subarray(1000)));
+      expect(decode(d.process(a).payload) + decode(d.process(b).payload)).toBe(decode(body));
+      expect(counts.deflaters).toBe(4);
+    });
+
+    it('keeps the context when context takeover is on, whatever the option says', () => {
+      const { counts, wrapped } = counting();
+      const c = new PerMessageCompressor({ backend: wrapped, threshold: 0, freeContextBetweenMessages: true });
+      for (let i = 0; i < 3; i++) c.process(text(prose(2000, i)));
+      expect(counts).toEqual({ deflaters: 1, inflaters: 0, closed: 0 });
+    });
+  });
+
   describe('window bits 8', () => {
     // Periodic data whose periods straddle 256 bytes, repeated across messages:
     // a deflater free to use 512 bytes of history would reach past 256.
