@@ -76,11 +76,14 @@ export function concatMapEager<T, R>(
           error: (error: unknown) => fail(inner, error),
           complete: () => {
             inner.completed = true;
-            advance();
           },
         });
-        if (inner.completed || inner.failed) subscription.unsubscribe();
-        else inner.subscription = subscription;
+        // Move on once the completed inner is torn down (as mergeMap does), so
+        // a waiting inner never starts while the finished one still holds resources.
+        subscription.add(() => {
+          if (inner.completed) advance();
+        });
+        if (!subscription.closed) inner.subscription = subscription;
       };
 
       const fail = (inner: Inner<R>, error: unknown): void => {
