@@ -6,7 +6,7 @@
 import { Observable, type OperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { BufferOverflowError } from '../protocol/errors.js';
 import { checkHighWaterMark } from '../streams/orderedSlots.js';
-import { overflowLimit } from './toReadableStream.js';
+import { overflowLimit } from './overflow.js';
 
 export interface OperatorTransformOptions {
   /** Outputs buffered for a slow reader before writes are held back (default 0, like TransformStream). */

@@ -6,6 +6,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import { BufferOverflowError } from '../protocol/errors.js';
 import { checkHighWaterMark } from '../streams/orderedSlots.js';
+import { overflowLimit } from './overflow.js';
 
 export interface ToReadableStreamOptions {
   /** Values buffered before the stream reports backpressure (`desiredSize` ≤ 0) to its reader (default 16). */
@@ -17,14 +18,6 @@ export interface ToReadableStreamOptions {
    * failing. Pass `Infinity` to opt into an unbounded buffer.
    */
   overflow?: 'error' | number;
-}
-
-/** Resolves the overflow option to the largest number of values allowed in a buffer. */
-export function overflowLimit(overflow: 'error' | number | undefined, highWaterMark: number, fallback: 'error' | number): number {
-  const policy = overflow ?? fallback;
-  if (policy === 'error') return highWaterMark;
-  if (typeof policy === 'number' && policy >= 0) return policy;
-  throw new RangeError(`overflow must be 'error' or a number ≥ 0, got ${String(overflow)}`);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { BufferOverflowError } from '../protocol/errors.js';
-import { overflowLimit } from './toReadableStream.js';
+import { overflowLimit } from './overflow.js';
 
 export interface TransformOperatorOptions {
   /**

@@ -36,6 +36,15 @@ export interface OrderedChainHooks<O> {
   failed(error: unknown): void;
 }
 
+/**
+ * @example
+ * const out: number[] = [];
+ * const chain = new OrderedChain<number, number>(
+ *   [{ fn: async (n: number) => n * 2, flat: false, concurrency: 4 }],
+ *   { emit: (n) => out.push(n), changed: () => feed(), failed: (e) => console.error(e) },
+ * );
+ * const feed = () => { while (pending.length && chain.canAccept()) chain.push(pending.shift()!); };
+ */
 export class OrderedChain<I, O> {
   readonly #levels: Level[];
   readonly #hooks: OrderedChainHooks<O>;

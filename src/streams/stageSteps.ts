@@ -23,6 +23,10 @@ const NOTHING: readonly Frame[] = Object.freeze([]);
  * Errors an extension throws become `ExtensionError` (close 1010) unless they
  * already carry a close code, so a buggy extension never ends a connection
  * with an untyped error.
+ *
+ * @example
+ * asStageError(new Error('zlib failed')).closeCode; // 1010
+ * asStageError(new InvalidDataError('bad')).closeCode; // 1007, unchanged
  */
 export function asStageError(error: unknown): WebSocketError {
   if (error instanceof WebSocketError) return error;
@@ -44,7 +48,13 @@ function mapResult<T>(
   });
 }
 
-/** Control frames pass through untouched; data frames go to `stage.process`. */
+/**
+ * Control frames pass through untouched; data frames go to `stage.process`.
+ *
+ * @example
+ * const step = frameStep({ kind: 'frame', process: (f) => ({ ...f, rsv3: true }) });
+ * step(createFrame(Opcode.Text, bytes), { signal }); // [{ …, rsv3: true }]
+ */
 export function frameStep(stage: FrameStage): StageStep {
   return (frame, context) => {
     if (isControlOpcode(frame.opcode)) return [frame];
@@ -58,7 +68,12 @@ export function frameStep(stage: FrameStage): StageStep {
   };
 }
 
-/** The single fin frame that carries a processed message. */
+/**
+ * The single fin frame that carries a processed message.
+ *
+ * @example
+ * messageToFrame({ opcode: Opcode.Binary, rsv1: true, rsv2: false, rsv3: false, data }); // { fin: true, rsv1: true, … }
+ */
 export function messageToFrame(message: Message): Frame {
   return {
     fin: true,
@@ -76,6 +91,11 @@ export function messageToFrame(message: Message): Frame {
  * through in position. Holds state, so call it once per stream or subscription.
  * UTF-8 is not checked here: the payload may still be extension-encoded; the
  * final assembler after all extensions validates it.
+ *
+ * @example
+ * const step = messageStep({ kind: 'message', process: (m) => m });
+ * step(createFrame(Opcode.Text, bytes('he'), { fin: false }), ctx); // []
+ * step(createFrame(Opcode.Continuation, bytes('llo')), ctx);         // [one fin frame 'hello']
  */
 export function messageStep(stage: MessageStage): StageStep {
   const assembler = new MessageAssembler({ validateUtf8: false });

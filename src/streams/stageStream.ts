@@ -37,6 +37,10 @@ export function stageToTransform(stage: Stage): TransformStream<Frame, Frame> {
 /**
  * The ordered-chain level of a `frame` or `message` stage (undefined for the
  * stream-shaped forms). Holds fresh state (a message assembler): one per run.
+ *
+ * @example
+ * const levels = sessions.map((s) => stageLevel(s.outgoing)!);
+ * const stream = orderedChainTransform<Frame, Frame>(levels);
  */
 export function stageLevel(stage: Stage): OrderedLevel | undefined {
   switch (stage.kind) {
@@ -61,6 +65,11 @@ export interface FusedStages {
  * stream (one level per stage, no stream hop between them); other stages are
  * streams of their own. Order, per-stage concurrency and per-stage completion
  * are the same as with one stream per stage.
+ *
+ * @example
+ * const fused = fuseStages(sessions.map((s) => s.outgoing)); // [frame, frame, transform, message] → 3 parts
+ * const composed = composeTransforms<Frame, Frame>(fused.parts);
+ * const perStage = fused.stageDone(composed.stageDone);
  */
 export function fuseStages(stages: readonly Stage[]): FusedStages {
   const parts: TrackedTransform<Frame, Frame>[] = [];
