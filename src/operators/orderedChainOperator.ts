@@ -49,6 +49,7 @@ export function orderedChainOperator<I, O>(levels: () => readonly OrderedLevel[]
       };
       const input = source.subscribe({
         next: (item) => {
+          if (chain.stopped) return; // behind a failure: never to be emitted
           if (head === queue.length && chain.canAccept()) chain.push(item);
           else queue.push(item);
         },

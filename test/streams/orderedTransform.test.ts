@@ -90,6 +90,15 @@ describe('orderedTransform: order and concurrency', () => {
     expect(out).toEqual(['3.0', '3.1', '3.2', '2.0', '2.1']);
   });
 
+  it('a reader with several reads pending at once gets every item', async () => {
+    const reader = streamOf([1, 2, 3, 4, 5])
+      .pipeThrough(orderedTransform(async (n: number) => (await sleep(5 - n), n), { concurrency: 2 }))
+      .getReader();
+    const reads = await Promise.all([1, 2, 3, 4, 5, 6].map(() => reader.read()));
+    expect(reads.map((r) => r.value)).toEqual([1, 2, 3, 4, 5, undefined]);
+    expect(reads[5]!.done).toBe(true);
+  });
+
   it('items that emit nothing do not stall a waiting reader', async () => {
     const out = await collect(streamOf([0, 0, 2, 0]).pipeThrough(orderedFlatTransform(async (n: number) => Array(n).fill(n))));
     expect(out).toEqual([2, 2]);
