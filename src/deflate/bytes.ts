@@ -20,7 +20,7 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function endsWithSyncTail(bytes: Uint8Array): boolean {
+function endsWithSyncTail(bytes: Uint8Array): boolean {
   const n = bytes.length;
   return n >= 4 && bytes[n - 4] === 0 && bytes[n - 3] === 0 && bytes[n - 2] === 0xff && bytes[n - 1] === 0xff;
 }
@@ -57,4 +57,17 @@ export function* concatBytesInSteps(chunks: readonly Uint8Array[]): Generator<vo
     sinceYield += chunk.length;
   }
   return out;
+}
+
+/**
+ * Removes the trailing empty stored block (RFC 7692 §7.2.1 step 2). zlib emits
+ * nothing for a flush right after a flush; the earlier fragment then already
+ * ended the stream at a byte boundary, and a lone 0x00 (an empty stored block
+ * the receiver completes with its appended tail) ends the message correctly.
+ */
+export function stripSyncTail(bytes: Uint8Array): Uint8Array {
+  // A plain view: Buffer#subarray (zlib hands us Buffers) costs several times more.
+  if (endsWithSyncTail(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length - 4);
+  if (bytes.length === 0) return new Uint8Array([0x00]);
+  throw new Error('permessage-deflate: deflate output did not end with a sync flush');
 }

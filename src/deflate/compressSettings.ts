@@ -2,7 +2,7 @@
  * zlib compression settings and the defaults chosen by measurement
  * (README.md, "Defaults"), with validation of user-supplied values.
  */
-import { Strategy } from './backend.js';
+import { Strategy, type ZlibBackend } from './backend.js';
 
 export interface CompressSettings {
   /** 0 (store) – 9 (best); -1 means zlib's default (6). */
@@ -34,4 +34,21 @@ export function resolveCompressSettings(settings: CompressSettings = {}): Requir
     memLevel: checkInteger('memLevel', settings.memLevel ?? DEFAULT_COMPRESS_SETTINGS.memLevel, 1, 9),
     strategy: checkInteger('strategy', settings.strategy ?? DEFAULT_COMPRESS_SETTINGS.strategy, 0, 4),
   };
+}
+
+/**
+ * The window and strategy to give zlib for an agreed window size. zlib cannot
+ * compress raw deflate with an 8-bit window and uses 9 instead. That is still
+ * correct for a peer inflating with 256 bytes, because zlib never matches
+ * further back than 2^9 − 262 = 250 bytes (its MAX_DIST; README "Window bits
+ * 8" has the measurement). A backend without that guarantee gets run-length
+ * encoding, whose matches reach back one byte.
+ */
+export function deflaterSettings(
+  agreedWindowBits: number,
+  strategy: number,
+  backend: Pick<ZlibBackend, 'zlibMatchLimit'>,
+): { readonly windowBits: number; readonly strategy: number } {
+  if (agreedWindowBits !== 8) return { windowBits: agreedWindowBits, strategy };
+  return { windowBits: 9, strategy: backend.zlibMatchLimit ? strategy : Strategy.Rle };
 }

@@ -12,9 +12,9 @@
 import { ProtocolError } from '../protocol/errors.js';
 import type { Frame } from '../protocol/frame.js';
 import { Opcode, isControlOpcode } from '../protocol/opcodes.js';
-import { Strategy, type Deflater, type ZlibBackend } from './backend.js';
-import { concatBytes, concatBytesInSteps, endsWithSyncTail } from './bytes.js';
-import { resolveCompressSettings, type CompressSettings } from './compressSettings.js';
+import type { Deflater, ZlibBackend } from './backend.js';
+import { concatBytes, concatBytesInSteps, stripSyncTail } from './bytes.js';
+import { deflaterSettings, resolveCompressSettings, type CompressSettings } from './compressSettings.js';
 import { defaultBackend } from './defaultBackend.js';
 import { runToEnd } from './drive.js';
 import type { WindowBits } from './params.js';
@@ -68,15 +68,10 @@ export class PerMessageCompressor {
 
   constructor(options: CompressorOptions = {}) {
     const settings = resolveCompressSettings(options.compressSettings);
-    const windowBits = options.windowBits ?? 15;
     this.#backend = options.backend ?? defaultBackend;
-    // zlib cannot compress raw deflate with an 8-bit window and uses 9 instead.
-    // That is still correct for a peer inflating with 256 bytes, because zlib
-    // never matches further back than 2^9 − 262 = 250 bytes (its MAX_DIST;
-    // README "Window bits 8" has the measurement). A backend without that
-    // guarantee gets run-length encoding, whose matches reach back one byte.
-    this.#windowBits = windowBits === 8 ? 9 : windowBits;
-    this.#strategy = windowBits === 8 && !this.#backend.zlibMatchLimit ? Strategy.Rle : settings.strategy;
+    const deflater = deflaterSettings(options.windowBits ?? 15, settings.strategy, this.#backend);
+    this.#windowBits = deflater.windowBits;
+    this.#strategy = deflater.strategy;
     this.#level = settings.level;
     this.#memLevel = settings.memLevel;
     this.#noContextTakeover = options.noContextTakeover ?? false;
@@ -182,17 +177,4 @@ export class PerMessageCompressor {
 
 function clearRsv1(frame: Frame): Frame {
   return frame.rsv1 ? { ...frame, rsv1: false } : frame;
-}
-
-/**
- * Removes the trailing empty stored block (RFC 7692 §7.2.1 step 2). zlib emits
- * nothing for a flush right after a flush; the earlier fragment then already
- * ended the stream at a byte boundary, and a lone 0x00 (an empty stored block
- * the receiver completes with its appended tail) ends the message correctly.
- */
-function stripSyncTail(bytes: Uint8Array): Uint8Array {
-  // A plain view: Buffer#subarray (zlib hands us Buffers) costs several times more.
-  if (endsWithSyncTail(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length - 4);
-  if (bytes.length === 0) return new Uint8Array([0x00]);
-  throw new Error('permessage-deflate: deflate output did not end with a sync flush');
 }

@@ -16,6 +16,7 @@ import type { Inflater, ZlibBackend } from './backend.js';
 import { SYNC_TAIL, concatBytes, concatBytesInSteps, withSyncTail } from './bytes.js';
 import { defaultBackend } from './defaultBackend.js';
 import { runToEnd } from './drive.js';
+import { StreamTrailer } from './streamTrailer.js';
 import type { WindowBits } from './params.js';
 
 /** Compressed bytes inflated per synchronous slice when no limit is near. */
@@ -50,10 +51,8 @@ export class PerMessageDecompressor {
   #compressed = false;
   /** Inflated bytes of the current message so far. */
   #total = 0;
-  /** The peer's deflate stream ended (BFINAL) inside the current message. */
-  #ended = false;
-  /** Bytes after the end of the stream (must be only an empty stored block). */
-  #trailer: number[] = [];
+  /** Set once the peer's deflate stream ended (BFINAL) inside the current message. */
+  #trailer: StreamTrailer | undefined;
   #failure: WebSocketError | undefined;
   #closed = false;
 
@@ -135,7 +134,7 @@ export class PerMessageDecompressor {
     const inflater = (this.#inflater ??= this.#backend.createInflater({ windowBits: this.#windowBits }));
     let offset = 0;
     while (offset < input.length) {
-      if (this.#ended) {
+      if (this.#trailer) {
         this.#keepTrailer(input.subarray(offset));
         return;
       }
@@ -156,7 +155,7 @@ export class PerMessageDecompressor {
       }
       if (consumed < size) {
         // The peer ended its deflate stream with a BFINAL block (RFC 7692 §7.2.3.4).
-        this.#ended = true;
+        this.#trailer = new StreamTrailer();
         this.#keepTrailer(slice.subarray(consumed));
       }
       offset += size;
@@ -164,23 +163,17 @@ export class PerMessageDecompressor {
   }
 
   #keepTrailer(bytes: Uint8Array): void {
-    for (const byte of bytes) {
-      if (this.#trailer.length === 5) throw this.#fail(new InvalidDataError('permessage-deflate: data after the final deflate block'));
-      this.#trailer.push(byte);
-    }
+    if (!this.#trailer!.keep(bytes)) throw this.#fail(new InvalidDataError('permessage-deflate: data after the final deflate block'));
   }
 
   #finish(frame: Frame, payload: Uint8Array): Frame {
     if (frame.fin && this.#inflater) {
-      if (this.#ended) {
-        // After BFINAL only our appended tail may follow, optionally preceded by
-        // the 0x00 of an empty stored block the sender added (RFC 7692 §7.2.1).
-        const t = this.#trailer;
-        const ok = (t.length === 4 || (t.length === 5 && t[0] === 0)) && isSyncTail(t.slice(-4));
-        if (!ok) throw this.#fail(new InvalidDataError('permessage-deflate: data after the final deflate block'));
+      if (this.#trailer) {
+        if (!this.#trailer.isOnlyEmptyBlocks()) {
+          throw this.#fail(new InvalidDataError('permessage-deflate: data after the final deflate block'));
+        }
         // The stream is over: the next message starts a fresh one.
-        this.#ended = false;
-        this.#trailer = [];
+        this.#trailer = undefined;
         this.#inflater.reset();
       } else if (this.#freeBetweenMessages) {
         this.#inflater.close();
@@ -204,8 +197,4 @@ export class PerMessageDecompressor {
 function sliceFor(room: number): number {
   if (room === Infinity) return INFLATE_SLICE;
   return Math.max(MIN_SLICE, Math.min(INFLATE_SLICE, Math.floor(room / MAX_EXPANSION)));
-}
-
-function isSyncTail(bytes: readonly number[]): boolean {
-  return bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xff && bytes[3] === 0xff;
 }

@@ -3,13 +3,10 @@ export { PERMESSAGE_DEFLATE, parseDeflateParams, formatDeflateParams, isWindowBi
 export type { DeflateParams, WindowBits } from './params.js';
 export { answerOffer, checkResponse } from './negotiate.js';
 export type { Agreement, ServerNegotiationConfig } from './negotiate.js';
-export {
-  ClientPerMessageDeflateFactory,
-  ServerPerMessageDeflateFactory,
-  enableClientPermessageDeflate,
-  enableServerPermessageDeflate,
-} from './factories.js';
-export type { ClientPerMessageDeflateOptions, ServerPerMessageDeflateOptions } from './factories.js';
+export { ClientPerMessageDeflateFactory, enableClientPermessageDeflate } from './clientFactory.js';
+export type { ClientPerMessageDeflateOptions } from './clientFactory.js';
+export { ServerPerMessageDeflateFactory, enableServerPermessageDeflate } from './serverFactory.js';
+export type { ServerPerMessageDeflateOptions } from './serverFactory.js';
 export { PerMessageDeflateSession } from './session.js';
 export type { CodecOptions, PerMessageDeflateSessionInit } from './session.js';
 export { PerMessageCompressor, DEFAULT_THRESHOLD } from './compressor.js';
