@@ -1,9 +1,8 @@
-// The sans-I/O codec on both backends: RFC 7692 §7.2.3 byte-exact examples,
-// RSV1 rules, context takeover, fragments, thresholds and opt-outs,
-// incompressible data, window bits 8 and BFINAL peers.
+// The sans-I/O codec on both backends: RSV1 rules, context takeover,
+// fragments, thresholds and opt-outs, incompressible data, freeing contexts.
+// (RFC examples: rfcExamples.test.ts; window bits 8: windowBits8.test.ts.)
 import { describe, expect, it } from 'vitest';
-import * as pako from 'pako';
-import { Strategy, type ZlibBackend } from '../../src/deflate/backend.js';
+import type { ZlibBackend } from '../../src/deflate/backend.js';
 import { PerMessageCompressor } from '../../src/deflate/compressor.js';
 import { PerMessageDecompressor } from '../../src/deflate/decompressor.js';
 import { sendUncompressed } from '../../src/deflate/uncompressed.js';
@@ -17,106 +16,9 @@ const text = (payload: string | Uint8Array, flags: Partial<Frame> = {}) =>
 const cont = (payload: Uint8Array, flags: Partial<Frame> = {}) => createFrame(Opcode.Continuation, payload, flags);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/**
- * Inflates each payload with an 8-bit (256-byte) window, one output byte per
- * zlib call: every back-reference then goes through the window, so any
- * distance over 256 fails ("invalid distance too far back"), within a message
- * as well as across messages.
- */
-function strictInflate8(payloads: Uint8Array[]): Uint8Array[] {
-  const strm = new pako.ZStream();
-  pako.zlibInflateInit2(strm, -8);
-  return payloads.map((payload) => {
-    const input = new Uint8Array(payload.length + 4);
-    input.set(payload);
-    input.set([0, 0, 0xff, 0xff], payload.length);
-    strm.input = input;
-    strm.next_in = 0;
-    strm.avail_in = input.length;
-    const out: number[] = [];
-    const one = new Uint8Array(1);
-    for (;;) {
-      strm.output = one;
-      strm.next_out = 0;
-      strm.avail_out = 1;
-      const status = pako.zlibInflate(strm, pako.Z_SYNC_FLUSH);
-      if (status < 0 && status !== pako.Z_BUF_ERROR) throw new Error(strm.msg);
-      if (strm.next_out === 1) out.push(one[0]!);
-      else if (strm.avail_in === 0 || status === pako.Z_BUF_ERROR) break;
-    }
-    return Uint8Array.from(out);
-  });
-}
-
 describe.each(backends)('codec on %s', (_name, backend) => {
   const compressor = (options = {}) => new PerMessageCompressor({ backend, threshold: 0, ...options });
   const decompressor = (options = {}) => new PerMessageDecompressor({ backend, ...options });
-
-  describe('RFC 7692 §7.2.3 examples', () => {
-    it('7.2.3.1 compresses "Hello" to f2 48 cd c9 c9 07 00 with RSV1', () => {
-      const out = compressor({ sendRawIfNotSmaller: false }).process(text('Hello'));
-      expect(hex(out.payload)).toBe('f248cdc9c90700');
-      expect(out.rsv1).toBe(true);
-      expect(out.fin).toBe(true);
-    });
-
-    it('7.2.3.1 inflates the unfragmented and the fragmented forms', () => {
-      expect(decode(decompressor().process(text(fromHex('f248cdc9c90700'), { rsv1: true })).payload)).toBe('Hello');
-      const d = decompressor();
-      const a = d.process(text(fromHex('f248cd'), { rsv1: true, fin: false }));
-      const b = d.process(cont(fromHex('c9c90700')));
-      expect(a.rsv1).toBe(false);
-      expect(a.fin).toBe(false);
-      expect(b.fin).toBe(true);
-      expect(decode(a.payload) + decode(b.payload)).toBe('Hello');
-    });
-
-    it('7.2.3.2 shares the window: the second "Hello" is f2 00 11 00 00 both ways', () => {
-      const c = compressor({ sendRawIfNotSmaller: false });
-      c.process(text('Hello'));
-      expect(hex(c.process(text('Hello')).payload)).toBe('f200110000');
-      const d = decompressor();
-      expect(decode(d.process(text(fromHex('f248cdc9c90700'), { rsv1: true })).payload)).toBe('Hello');
-      expect(decode(d.process(text(fromHex('f200110000'), { rsv1: true })).payload)).toBe('Hello');
-    });
-
-    it('7.2.3.2 without context takeover repeats the first encoding', () => {
-      const c = compressor({ sendRawIfNotSmaller: false, noContextTakeover: true });
-      expect(hex(c.process(text('Hello')).payload)).toBe('f248cdc9c90700');
-      expect(hex(c.process(text('Hello')).payload)).toBe('f248cdc9c90700');
-    });
-
-    it('7.2.3.3 inflates a stored (uncompressed) block', () => {
-      const out = decompressor().process(text(fromHex('0005 00faff 48656c6c6f 00'), { rsv1: true }));
-      expect(decode(out.payload)).toBe('Hello');
-    });
-
-    it('7.2.3.4 inflates a BFINAL block and keeps working on the next messages', () => {
-      const d = decompressor();
-      const bfinal = () => text(fromHex('f348cdc9c9070000'), { rsv1: true });
-      expect(decode(d.process(bfinal()).payload)).toBe('Hello');
-      // The next message starts a new deflate stream: it must not come out empty.
-      expect(decode(d.process(text(fromHex('f248cdc9c90700'), { rsv1: true })).payload)).toBe('Hello');
-      expect(decode(d.process(bfinal()).payload)).toBe('Hello');
-      expect(decode(d.process(bfinal()).payload)).toBe('Hello');
-    });
-
-    it('7.2.3.4 accepts a BFINAL stream without the trailing empty block too', () => {
-      const d = decompressor();
-      expect(decode(d.process(text(fromHex('f348cdc9c90700'), { rsv1: true })).payload)).toBe('Hello');
-      expect(decode(d.process(text(fromHex('f248cdc9c90700'), { rsv1: true })).payload)).toBe('Hello');
-    });
-
-    it('rejects data after a BFINAL block with 1007', () => {
-      const d = decompressor();
-      expect(() => d.process(text(fromHex('f348cdc9c90700' + 'f248cdc9c90700'), { rsv1: true }))).toThrow(InvalidDataError);
-    });
-
-    it('7.2.3.5 inflates two deflate blocks in one message', () => {
-      const out = decompressor().process(text(fromHex('f24805000000ffffcac9c90700'), { rsv1: true }));
-      expect(decode(out.payload)).toBe('Hello');
-    });
-  });
 
   describe('RSV1 and framing rules', () => {
     it('rejects RSV1 on a continuation frame with 1002', () => {
@@ -331,62 +233,6 @@ describe.each(backends)('codec on %s', (_name, backend) => {
       const c = new PerMessageCompressor({ backend: wrapped, threshold: 0, freeContextBetweenMessages: true });
       for (let i = 0; i < 3; i++) c.process(text(prose(2000, i)));
       expect(counts).toEqual({ deflaters: 1, inflaters: 0, closed: 0 });
-    });
-  });
-
-  describe('window bits 8', () => {
-    // Periodic data whose periods straddle 256 bytes, repeated across messages:
-    // a deflater free to use 512 bytes of history would reach past 256.
-    const periodic = (period: number, length: number, seed: number) => {
-      const unit = randomBytes(period, seed);
-      const out = new Uint8Array(length);
-      for (let i = 0; i < length; i++) out[i] = unit[i % period]!;
-      return out;
-    };
-    const messages = [240, 250, 251, 255, 256, 257, 262, 270, 300, 511].flatMap((period, i) => [
-      periodic(period, 700, i + 1),
-      randomBytes(period, i + 1),
-      randomBytes(period, i + 1),
-      prose(900, i),
-    ]);
-
-    it('a 10-bit window stream is rejected by a strict 8-bit inflater (the checker is strict)', () => {
-      const c = new PerMessageCompressor({ backend, windowBits: 10, threshold: 0, sendRawIfNotSmaller: false });
-      const wires = messages.map((body) => c.process(createFrame(Opcode.Binary, body)).payload);
-      expect(() => strictInflate8(wires)).toThrow(/too far back/);
-    });
-
-    it('compresses with windowBits 8 into streams a strict 8-bit inflater accepts', () => {
-      for (const compressSettings of [{}, { level: 9, memLevel: 9 }, { level: 1, memLevel: 1 }]) {
-        const c = new PerMessageCompressor({ backend, windowBits: 8, threshold: 0, sendRawIfNotSmaller: false, compressSettings });
-        const wires = messages.map((body) => c.process(createFrame(Opcode.Binary, body)).payload);
-        expect(strictInflate8(wires).map(hex)).toEqual(messages.map(hex));
-        // Still real compression (matches, not just Huffman coding) on repetitive data.
-        expect(wires[0]!.length).toBeLessThan(500);
-      }
-    });
-
-    it('falls back to run-length encoding on a backend without the zlib distance limit', () => {
-      const seen: number[] = [];
-      const unknown: ZlibBackend = {
-        name: 'spy',
-        createDeflater: (options) => (seen.push(options.strategy), backend.createDeflater(options)),
-        createInflater: (options) => backend.createInflater(options),
-      };
-      const c = new PerMessageCompressor({ backend: unknown, windowBits: 8, threshold: 0, sendRawIfNotSmaller: false });
-      const wires = messages.map((body) => c.process(createFrame(Opcode.Binary, body)).payload);
-      expect(seen).toEqual([Strategy.Rle]);
-      // Distance-1 matches only: the periodic message barely shrinks.
-      expect(wires[0]!.length).toBeGreaterThan(600);
-      expect(strictInflate8(wires).map(hex)).toEqual(messages.map(hex));
-    });
-
-    it('inflates 8-bit-window streams with the decompressor', () => {
-      const c = new PerMessageCompressor({ backend, windowBits: 8, threshold: 0 });
-      const d = new PerMessageDecompressor({ backend, windowBits: 8 });
-      for (const body of messages) {
-        expect(hex(d.process(c.process(createFrame(Opcode.Binary, body))).payload)).toBe(hex(body));
-      }
     });
   });
 });
