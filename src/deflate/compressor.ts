@@ -65,6 +65,7 @@ export class PerMessageCompressor {
   #inMessage = false;
   #compressing = false;
   #closed = false;
+  #busy = false;
 
   constructor(options: CompressorOptions = {}) {
     const settings = resolveCompressSettings(options.compressSettings);
@@ -90,7 +91,7 @@ export class PerMessageCompressor {
    */
   process(frame: Frame): Frame {
     if (isControlOpcode(frame.opcode)) return frame;
-    if (frame.payload.length > COMPRESS_SLICE) return runToEnd(this.steps(frame));
+    if (frame.payload.length > COMPRESS_SLICE || this.#busy) return runToEnd(this.steps(frame));
     if (!this.#begin(frame)) return clearRsv1(frame);
     const out: Uint8Array[] = [];
     if (frame.payload.length > 0 || frame.fin) this.#write(frame.payload, out);
@@ -99,6 +100,24 @@ export class PerMessageCompressor {
 
   /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
   *steps(frame: Frame): Generator<void, Frame, void> {
+    this.#enter();
+    try {
+      return yield* this.#sliced(frame);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /**
+   * One frame at a time: a sliced frame still in progress owns the zlib
+   * stream, and a frame slipped in between would corrupt both messages.
+   */
+  #enter(): void {
+    if (this.#busy) throw new Error('permessage-deflate: a frame was submitted before the previous one finished');
+    this.#busy = true;
+  }
+
+  *#sliced(frame: Frame): Generator<void, Frame, void> {
     if (isControlOpcode(frame.opcode)) return frame;
     if (!this.#begin(frame)) return clearRsv1(frame);
     const out: Uint8Array[] = [];

@@ -55,6 +55,7 @@ export class PerMessageDecompressor {
   #trailer: StreamTrailer | undefined;
   #failure: WebSocketError | undefined;
   #closed = false;
+  #busy = false;
 
   constructor(options: DecompressorOptions = {}) {
     this.#backend = options.backend ?? defaultBackend;
@@ -77,7 +78,7 @@ export class PerMessageDecompressor {
    * // → a text frame with payload "Hello" and RSV1 clear
    */
   process(frame: Frame): Frame {
-    if (frame.payload.length > INFLATE_SLICE) return runToEnd(this.steps(frame));
+    if (frame.payload.length > INFLATE_SLICE || this.#busy) return runToEnd(this.steps(frame));
     if (!this.#begin(frame)) return frame;
     const out: Uint8Array[] = [];
     if (frame.fin && frame.payload.length < COPY_TAIL_BELOW) {
@@ -91,6 +92,24 @@ export class PerMessageDecompressor {
 
   /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
   *steps(frame: Frame): Generator<void, Frame, void> {
+    this.#enter();
+    try {
+      return yield* this.#sliced(frame);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /**
+   * One frame at a time: a sliced frame still in progress owns the zlib
+   * stream, and a frame slipped in between would corrupt both messages.
+   */
+  #enter(): void {
+    if (this.#busy) throw new Error('permessage-deflate: a frame was submitted before the previous one finished');
+    this.#busy = true;
+  }
+
+  *#sliced(frame: Frame): Generator<void, Frame, void> {
     if (!this.#begin(frame)) return frame;
     const out: Uint8Array[] = [];
     const payload = frame.payload;

@@ -48,3 +48,14 @@ describe('drive', () => {
     expect(pauses).toBeGreaterThanOrEqual(16);
   });
 });
+
+describe('one frame at a time', () => {
+  it('refuses a frame submitted while a sliced one is still in progress', async () => {
+    const compressor = new PerMessageCompressor();
+    const pending = drive(compressor.steps(createFrame(Opcode.Text, prose(1 << 20))), 0);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(() => compressor.process(createFrame(Opcode.Text, prose(100)))).toThrow(/before the previous one finished/);
+    expect((await pending).rsv1).toBe(true);
+    expect(compressor.process(createFrame(Opcode.Text, prose(1000))).rsv1).toBe(true);
+  });
+});
