@@ -23,7 +23,7 @@ import { isMarkedUncompressed } from './uncompressed.js';
 /** Input bytes compressed per synchronous slice (about 1–2 ms of zlib work). */
 export const COMPRESS_SLICE = 64 * 1024;
 /** Below this many bytes a single-frame message is sent uncompressed by default. */
-export const DEFAULT_THRESHOLD = 32;
+export const DEFAULT_THRESHOLD = 16;
 
 export interface CompressorOptions {
   readonly backend?: ZlibBackend;
@@ -32,7 +32,7 @@ export interface CompressorOptions {
   /** Reset the window after every message (`*_no_context_takeover`). */
   readonly noContextTakeover?: boolean;
   readonly compressSettings?: CompressSettings;
-  /** Single-frame messages shorter than this go out uncompressed (default 32). */
+  /** Single-frame messages shorter than this go out uncompressed (default 16). */
   readonly threshold?: number;
   /** Called with the first frame of each message; `false` sends the message uncompressed. */
   readonly shouldCompress?: (frame: Frame) => boolean;

@@ -21,7 +21,7 @@ import { PERMESSAGE_DEFLATE } from './params.js';
 export interface CodecOptions {
   /** zlib settings for our compressor (defaults: level 6, memLevel 5). */
   readonly compressSettings?: CompressSettings;
-  /** Single-frame messages shorter than this go out uncompressed (default 32 bytes). */
+  /** Single-frame messages shorter than this go out uncompressed (default 16 bytes). */
   readonly threshold?: number;
   /** Called with the first frame of each outgoing message; `false` sends it uncompressed. */
   readonly shouldCompress?: (frame: Frame) => boolean;

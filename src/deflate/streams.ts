@@ -54,7 +54,7 @@ function codecStream(codec: Codec, slice: number, budgetMs: number): TransformSt
 
 /**
  * Compresses data frames (RFC 7692 §6.1). Defaults: window 15, context
- * takeover, level 6 / memLevel 5, threshold 32 bytes.
+ * takeover, level 6 / memLevel 5, threshold 16 bytes.
  *
  * @example
  * const wire = frames.pipeThrough(deflate({ windowBits: 12 }));

@@ -157,6 +157,12 @@ describe.each(backends)('codec on %s', (_name, backend) => {
       expect(c.process(text('a'.repeat(100))).rsv1).toBe(true);
     });
 
+    it('defaults to a 16-byte threshold', () => {
+      const c = new PerMessageCompressor({ backend });
+      expect(c.process(text('a'.repeat(15))).rsv1).toBe(false);
+      expect(c.process(text('a'.repeat(16))).rsv1).toBe(true);
+    });
+
     it('honours sendUncompressed() and shouldCompress', () => {
       const c = compressor();
       const marked = c.process(sendUncompressed(text('b'.repeat(1000))));
