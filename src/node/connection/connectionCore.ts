@@ -65,6 +65,10 @@ export class ConnectionCore {
   get canReceive(): boolean {
     return this.#received === null && this.#failure === null && this.#state !== 'closed';
   }
+  /** The error the connection failed with, once it has. */
+  get failure(): WebSocketError | null {
+    return this.#failure;
+  }
   get awaitingPong(): boolean {
     return this.#awaitingPong;
   }

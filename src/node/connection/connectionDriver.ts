@@ -11,6 +11,7 @@ import { encodeClosePayload } from '../../protocol/closePayload.js';
 import { CloseCode } from '../../protocol/closeCodes.js';
 import { WebSocketError } from '../../protocol/errors.js';
 import type { Frame } from '../../protocol/frame.js';
+import { Opcode } from '../../protocol/opcodes.js';
 import { closeSessions, type NegotiatedExtensions } from '../../negotiation/negotiatedExtensions.js';
 import { ConnectionCore, type CloseInfo, type ConnectionAction, type ConnectionRole } from './connectionCore.js';
 import { createFrameChannel, type FrameChannel } from './frameChannel.js';
@@ -124,7 +125,7 @@ export class ConnectionDriver {
     if (this.#closeRequested || !this.core.canSend) return;
     this.#closeRequested = true;
     void this.outbound.end().then(() => {
-      this.#run(this.core.close(code, reason));
+      this.#run(this.core.close(code, reason), true);
       this.inbound.drainForClose();
     });
   }
@@ -155,11 +156,20 @@ export class ConnectionDriver {
     this.#run(actions);
   };
 
-  #run(actions: readonly ConnectionAction[]): void {
+  /** Executes actions in order; `outboundDone` once pending outgoing work has been waited for. */
+  #run(actions: readonly ConnectionAction[], outboundDone = false): void {
     for (let i = 0; i < actions.length; i++) {
       const action = actions[i]!;
       switch (action.type) {
         case 'send':
+          if (!outboundDone && action.frame.opcode === Opcode.Close && this.core.failure === null && this.outbound.busy) {
+            // Answering the peer's Close while a message is still inside an
+            // async stage: finish that message first (RFC 6455 §5.5.1 allows
+            // the delay; data after our Close would break the protocol).
+            const rest = actions.slice(i);
+            void this.outbound.end().then(() => this.#run(rest, true));
+            return;
+          }
           this.#writer.write(action.frame);
           break;
         case 'end':

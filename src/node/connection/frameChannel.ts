@@ -32,6 +32,8 @@ export interface FrameChannel {
   end(): Promise<void>;
   /** Tears the direction down (connection failed): in-flight stream work is aborted. */
   abort(reason: unknown): void;
+  /** False for the stream form, whose frames may be in flight between pushes. */
+  readonly sync: boolean;
 }
 
 type Deliver = (frame: Frame) => void;
@@ -48,7 +50,7 @@ export function createFrameChannel(
   context: StageContext,
   onError: (error: unknown) => void,
 ): FrameChannel {
-  if (stages.length === 0) return { push: deliver, end: () => Promise.resolve(), abort: () => undefined };
+  if (stages.length === 0) return { push: deliver, end: () => Promise.resolve(), abort: () => undefined, sync: true };
   const steps: StageStep[] = [];
   for (const stage of stages) {
     if (stage.kind === 'frame') steps.push(frameStep(stage));
@@ -59,6 +61,7 @@ export function createFrameChannel(
 }
 
 class StepChannel implements FrameChannel {
+  readonly sync = true;
   #pending: Promise<void> = Promise.resolve();
   constructor(
     private readonly steps: readonly StageStep[],
@@ -101,6 +104,7 @@ class StepChannel implements FrameChannel {
 
 /** The general form: the stages as the pipeline's composed TransformStreams. */
 class StreamChannel implements FrameChannel {
+  readonly sync = false;
   readonly #writer: WritableStreamDefaultWriter<Frame>;
   readonly #done: Promise<void>;
   readonly #abort: (reason: unknown) => void;

@@ -118,6 +118,11 @@ export class Outbound {
     return tail;
   }
 
+  /** A message is still inside an async stage (or a stream-form stage holds frames). */
+  get busy(): boolean {
+    return this.#tail !== null || this.#channel?.sync === false;
+  }
+
   /** No more sends: resolves when every message sent so far has left the stages. */
   async end(): Promise<void> {
     while (this.#tail !== null) await this.#tail.catch(() => undefined);
