@@ -16,8 +16,8 @@ import { closeSessions, type NegotiatedExtensions } from '../../negotiation/nego
 import { ConnectionCore, type CloseInfo, type ConnectionAction, type ConnectionRole } from './connectionCore.js';
 import { createFrameChannel, type FrameChannel } from './frameChannel.js';
 import { FrameWriter } from './frameWriter.js';
-import { Inbound } from './inbound.js';
-import { Outbound } from './outbound.js';
+import { Inbound, type InboundHost } from './inbound.js';
+import { Outbound, type OutboundHost } from './outbound.js';
 import type { ResolvedConnectionOptions } from './options.js';
 import type { SendableData } from './messages.js';
 
@@ -40,14 +40,26 @@ export interface ConnectionStats {
   readonly wireBytesReceived: number;
 }
 
-export class ConnectionDriver {
+const ignore = (): void => undefined;
+const NO_SIGNAL = new AbortController().signal; // never aborted: for connections without extensions
+
+function pingTick(driver: ConnectionDriver): void {
+  driver.ping();
+}
+
+/**
+ * Implements the inbound and outbound hosts itself, so the halves talk to it
+ * through methods rather than per-connection closures.
+ */
+export class ConnectionDriver implements InboundHost, OutboundHost {
   readonly core: ConnectionCore;
   readonly inbound: Inbound;
   readonly outbound: Outbound;
   readonly #socket: Socket;
   readonly #writer: FrameWriter;
   readonly #init: DriverInit;
-  readonly #abort = new AbortController();
+  // Only connections with extensions need to signal aborts to stage work.
+  readonly #abort: AbortController | null;
   readonly #channels: FrameChannel[];
   #closeRequested = false;
   #pingTimer: NodeJS.Timeout | undefined;
@@ -64,27 +76,22 @@ export class ConnectionDriver {
     this.#writer = new FrameWriter(socket, role === 'client');
     // Compressed data may be a little larger on the wire than inflated; the
     // real limit is enforced after the extensions (assembler, inflater).
-    const wireLimit = negotiated.sessions.length === 0 ? options.maxSize : options.maxSize + options.maxSize / 8 + 1024;
+    const sessions = negotiated.sessions;
+    const wireLimit = sessions.length === 0 ? options.maxSize : options.maxSize + options.maxSize / 8 + 1024;
     const parser = new FrameParser({ role, maxFramePayload: wireLimit, maxMessageSize: wireLimit, allowedRsv: negotiated.allowedRsv });
     this.inbound = new Inbound({
       socket,
       parser,
       assembler: new MessageAssembler({ maxMessageSize: options.maxSize, validateUtf8: true }),
       highWaterMark: options.readableHighWaterMark,
-      onControl: this.#control,
-      onError: this.fail,
-      onCancel: () => this.close(CloseCode.Normal),
+      host: this,
     });
-    this.outbound = new Outbound({
-      writer: this.#writer,
-      fragmentSize: options.fragmentSize,
-      canSend: () => this.core.canSend && !this.#closeRequested,
-      onError: this.fail,
-    });
-    const context = { signal: this.#abort.signal };
-    const sessions = negotiated.sessions;
-    const incoming = createFrameChannel([...sessions].reverse().map((s) => s.incoming), this.inbound.deliver, context, this.fail);
-    const outgoing = createFrameChannel(sessions.map((s) => s.outgoing), this.outbound.deliver, context, this.fail);
+    this.outbound = new Outbound(this.#writer, options.fragmentSize, this);
+    this.#abort = sessions.length > 0 ? new AbortController() : null;
+    const context = { signal: this.#abort?.signal ?? NO_SIGNAL };
+    const onError = sessions.length > 0 ? (error: unknown) => this.fail(error) : ignore;
+    const incoming = createFrameChannel([...sessions].reverse().map((s) => s.incoming), this.inbound, context, onError);
+    const outgoing = createFrameChannel(sessions.map((s) => s.outgoing), this.outbound, context, onError);
     this.#channels = [incoming, outgoing];
     this.inbound.setChannel(incoming);
     this.outbound.setChannel(outgoing);
@@ -92,14 +99,14 @@ export class ConnectionDriver {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve(this.#teardown())));
     socket.setNoDelay(true);
     socket.setTimeout(0);
-    socket.on('error', () => undefined); // 'close' follows; the state machine reports 1006
-    socket.on('data', this.inbound.feed);
+    socket.on('error', ignore); // 'close' follows; the state machine reports 1006
+    socket.on('data', (chunk: Buffer) => this.inbound.feed(chunk));
     // The peer's FIN: after a close handshake that is the normal end; without
     // one the peer is gone. Either way nothing more will come, so finish our
     // side too (http servers allow half-open sockets, which would linger).
     socket.once('end', () => this.#writer.end());
     if (options.pingInterval > 0) {
-      this.#pingTimer = setInterval(this.#ping, options.pingInterval).unref();
+      this.#pingTimer = setInterval(pingTick, options.pingInterval, this).unref();
     }
     if (init.head.length > 0) this.inbound.feed(init.head);
   }
@@ -131,7 +138,7 @@ export class ConnectionDriver {
   }
 
   /** Fails the connection with a typed error (anything else becomes 1011). */
-  fail = (error: unknown): void => {
+  fail(error: unknown): void {
     const typed =
       error instanceof WebSocketError
         ? error
@@ -140,12 +147,23 @@ export class ConnectionDriver {
     if (actions.length === 0) return;
     this.inbound.error(typed);
     this.outbound.fail(typed);
-    this.#abort.abort(typed);
+    this.#abort?.abort(typed);
     for (const channel of this.#channels) channel.abort(typed);
     this.#run(actions);
-  };
+  }
 
-  #control = (frame: Frame): void => {
+  /** OutboundHost: data may go out until Close is sent or requested. */
+  canSend(): boolean {
+    return this.core.canSend && !this.#closeRequested;
+  }
+
+  /** InboundHost: the application cancelled the readable. */
+  readerCancelled(): void {
+    this.close(CloseCode.Normal);
+  }
+
+  /** InboundHost: a ping, pong or close frame from the peer. */
+  control(frame: Frame): void {
     let actions: ConnectionAction[];
     try {
       actions = this.core.receiveControl(frame);
@@ -154,7 +172,7 @@ export class ConnectionDriver {
       return;
     }
     this.#run(actions);
-  };
+  }
 
   /** Executes actions in order; `outboundDone` once pending outgoing work has been waited for. */
   #run(actions: readonly ConnectionAction[], outboundDone = false): void {
@@ -189,12 +207,13 @@ export class ConnectionDriver {
     }
   }
 
-  #ping = (): void => {
+  /** Keepalive tick: ping, then arm the pong timer. */
+  ping(): void {
     this.#run(this.core.ping());
     if (!this.core.awaitingPong) return;
     clearTimeout(this.#pongTimer);
     this.#pongTimer = setTimeout(() => this.#run(this.core.pongTimedOut()), this.#init.options.pongTimeout).unref();
-  };
+  }
 
   async #teardown(): Promise<CloseInfo> {
     clearInterval(this.#pingTimer);
@@ -203,11 +222,11 @@ export class ConnectionDriver {
     const info = this.core.transportClosed();
     if (info.error !== undefined) {
       this.inbound.error(info.error);
-      this.#abort.abort(info.error);
+      this.#abort?.abort(info.error);
       for (const channel of this.#channels) channel.abort(info.error);
     }
     this.outbound.fail(info.error ?? new DOMException('the connection is closed', 'InvalidStateError'));
-    this.#socket.off('data', this.inbound.feed);
+    this.#socket.removeAllListeners('data');
     await closeSessions(this.#init.negotiated.sessions).catch(() => undefined);
     return info;
   }

@@ -36,36 +36,54 @@ export interface FrameChannel {
   readonly sync: boolean;
 }
 
-type Deliver = (frame: Frame) => void;
+/** Where a channel's output goes (an object, not a callback: no closure per connection). */
+export interface FrameSink {
+  deliver(frame: Frame): void;
+}
+
+const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Builds the channel for `stages`, given in the order frames meet them.
  * @example
- * const channel = createFrameChannel(sessions.map((s) => s.outgoing), (f) => writer.write(f), ctx, fail);
+ * const channel = createFrameChannel(sessions.map((s) => s.outgoing), { deliver: (f) => writer.write(f) }, ctx, fail);
  * channel.push(frame);
  */
 export function createFrameChannel(
   stages: readonly Stage[],
-  deliver: Deliver,
+  sink: FrameSink,
   context: StageContext,
   onError: (error: unknown) => void,
 ): FrameChannel {
-  if (stages.length === 0) return { push: deliver, end: () => Promise.resolve(), abort: () => undefined, sync: true };
+  if (stages.length === 0) return new PassChannel(sink);
   const steps: StageStep[] = [];
   for (const stage of stages) {
     if (stage.kind === 'frame') steps.push(frameStep(stage));
     else if (stage.kind === 'message') steps.push(messageStep(stage));
-    else return new StreamChannel(stages, deliver, onError);
+    else return new StreamChannel(stages, sink, onError);
   }
-  return new StepChannel(steps, deliver, context);
+  return new StepChannel(steps, sink, context);
+}
+
+/** No extensions in this direction: frames go straight on. */
+class PassChannel implements FrameChannel {
+  readonly sync = true;
+  constructor(private readonly sink: FrameSink) {}
+  push(frame: Frame): void {
+    this.sink.deliver(frame);
+  }
+  end(): Promise<void> {
+    return DONE;
+  }
+  abort(): void {}
 }
 
 class StepChannel implements FrameChannel {
   readonly sync = true;
-  #pending: Promise<void> = Promise.resolve();
+  #pending: Promise<void> = DONE;
   constructor(
     private readonly steps: readonly StageStep[],
-    private readonly deliver: Deliver,
+    private readonly sink: FrameSink,
     private readonly context: StageContext,
   ) {}
 
@@ -87,7 +105,7 @@ class StepChannel implements FrameChannel {
   #run(index: number, frames: readonly Frame[]): void | Promise<void> {
     for (let i = 0; i < frames.length; i++) {
       if (index === this.steps.length) {
-        this.deliver(frames[i]!);
+        this.sink.deliver(frames[i]!);
         continue;
       }
       const output = this.steps[index]!(frames[i]!, this.context);
@@ -109,7 +127,7 @@ class StreamChannel implements FrameChannel {
   readonly #done: Promise<void>;
   readonly #abort: (reason: unknown) => void;
 
-  constructor(stages: readonly Stage[], deliver: Deliver, onError: (error: unknown) => void) {
+  constructor(stages: readonly Stage[], sink: FrameSink, onError: (error: unknown) => void) {
     const composed = composeTransforms<Frame, Frame>(stages.map(stageToTransform) as TransformStream<unknown, unknown>[]);
     this.#abort = (reason) => composed.abort(reason);
     this.#writer = composed.writable.getWriter();
@@ -118,7 +136,7 @@ class StreamChannel implements FrameChannel {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
-        deliver(value);
+        sink.deliver(value);
       }
     })();
     this.#done.catch(onError);

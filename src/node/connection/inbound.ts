@@ -14,7 +14,7 @@ import type { Frame } from '../../protocol/frame.js';
 import type { FrameParser } from '../../protocol/frameParser.js';
 import type { MessageAssembler } from '../../protocol/messageAssembler.js';
 import { isControlOpcode } from '../../protocol/opcodes.js';
-import type { FrameChannel } from './frameChannel.js';
+import type { FrameChannel, FrameSink } from './frameChannel.js';
 import { dataSize, fromMessage, type WebSocketData } from './messages.js';
 
 export interface InboundCounters {
@@ -23,25 +23,37 @@ export interface InboundCounters {
   wireBytes: number;
 }
 
+/** What the inbound half reports to the connection. */
+export interface InboundHost {
+  /** Ping, pong and close frames, in wire order relative to data. */
+  control(frame: Frame): void;
+  /** Any typed error from parsing, stages or assembly: the connection fails. */
+  fail(error: unknown): void;
+  /** The reader cancelled: the connection should close. */
+  readerCancelled(): void;
+}
+
 export interface InboundOptions {
   readonly socket: Socket;
   readonly parser: FrameParser;
   readonly assembler: MessageAssembler;
   /** Bytes of messages queued for the reader before the socket is paused. */
   readonly highWaterMark: number;
-  /** Ping, pong and close frames, in wire order relative to data. */
-  readonly onControl: (frame: Frame) => void;
-  /** Any typed error from parsing, stages or assembly: the connection fails. */
-  readonly onError: (error: unknown) => void;
-  /** The reader cancelled: the connection should close. */
-  readonly onCancel: (reason: unknown) => void;
+  readonly host: InboundHost;
 }
 
-export class Inbound {
+/**
+ * The class is its own ReadableStream source (`start`/`pull`/`cancel` are
+ * methods) and its own frame sink: no closures per connection.
+ */
+export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSink {
   readonly readable: ReadableStream<WebSocketData>;
   readonly counters: InboundCounters = { messages: 0, bytes: 0, wireBytes: 0 };
   #channel: FrameChannel | null = null;
-  readonly #options: InboundOptions;
+  readonly #socket: Socket;
+  readonly #parser: FrameParser;
+  readonly #assembler: MessageAssembler;
+  readonly #host: InboundHost;
   #controller!: ReadableStreamDefaultController<WebSocketData>;
   #inbox: Frame[] = [];
   #next = 0;
@@ -52,22 +64,29 @@ export class Inbound {
   #draining = false; // our Close is out: read on regardless, so the peer's Close can reach us
 
   constructor(options: InboundOptions) {
-    this.#options = options;
-    this.readable = new ReadableStream<WebSocketData>(
-      {
-        start: (controller) => {
-          this.#controller = controller;
-        },
-        pull: () => this.#drain(),
-        cancel: (reason) => {
-          // Data is dropped from now on, but frames are still read: the
-          // peer's Close must arrive for a clean closing handshake.
-          this.#ended = true;
-          options.onCancel(reason);
-        },
-      },
-      { highWaterMark: options.highWaterMark, size: dataSize },
-    );
+    this.#socket = options.socket;
+    this.#parser = options.parser;
+    this.#assembler = options.assembler;
+    this.#host = options.host;
+    this.readable = new ReadableStream<WebSocketData>(this, { highWaterMark: options.highWaterMark, size: dataSize });
+  }
+
+  /** ReadableStream source: keeps the controller. */
+  start(controller: ReadableStreamDefaultController<WebSocketData>): void {
+    this.#controller = controller;
+  }
+
+  /** ReadableStream source: the reader wants more. */
+  pull(): void {
+    this.#drain();
+  }
+
+  /** ReadableStream source: the reader gave up. */
+  cancel(): void {
+    // Data is dropped from now on, but frames are still read: the peer's
+    // Close must arrive for a clean closing handshake.
+    this.#ended = true;
+    this.#host.readerCancelled();
   }
 
   /** Connects the incoming extension stages (their output comes back through `deliver`). */
@@ -76,24 +95,24 @@ export class Inbound {
   }
 
   /** Delivers a processed data frame: assemble, convert, enqueue. */
-  deliver = (frame: Frame): void => {
-    const message = this.#options.assembler.push(frame);
+  deliver(frame: Frame): void {
+    const message = this.#assembler.push(frame);
     if (message === null || this.#ended) return;
     this.counters.messages++;
     this.counters.bytes += message.data.length;
     this.#controller.enqueue(fromMessage(message));
-  };
+  }
 
   /** Bytes from the socket. */
-  feed = (chunk: Uint8Array): void => {
+  feed(chunk: Uint8Array): void {
     if (this.#done) return;
     this.counters.wireBytes += chunk.length;
     let frames: Frame[];
     try {
-      frames = this.#options.parser.push(chunk);
+      frames = this.#parser.push(chunk);
     } catch (error) {
       this.#done = true;
-      this.#options.onError(error);
+      this.#host.fail(error);
       return;
     }
     if (frames.length === 0) return;
@@ -104,7 +123,7 @@ export class Inbound {
       for (const frame of frames) this.#inbox.push(frame);
     }
     this.#drain();
-  };
+  }
 
   #drain(): void {
     const channel = this.#channel!;
@@ -112,7 +131,7 @@ export class Inbound {
       const frame = this.#inbox[this.#next]!;
       if (isControlOpcode(frame.opcode)) {
         this.#next++;
-        this.#options.onControl(frame);
+        this.#host.control(frame);
         continue;
       }
       if (!this.#ended && !this.#draining && this.#controller.desiredSize! <= 0) {
@@ -149,19 +168,19 @@ export class Inbound {
 
   #fail(error: unknown): void {
     this.#stop();
-    this.#options.onError(error);
+    this.#host.fail(error);
   }
 
   #pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.#options.socket.pause();
+    this.#socket.pause();
   }
 
   #resume(): void {
     if (!this.#paused || this.#done) return;
     this.#paused = false;
-    this.#options.socket.resume();
+    this.#socket.resume();
   }
 
   #stop(): void {
@@ -190,8 +209,8 @@ export class Inbound {
     this.#inbox = [];
     this.#next = 0;
     // Keep reading so the peer's TCP FIN is seen; data after Close is ignored.
-    if (this.#paused) this.#options.socket.resume();
-    void this.#channel!.end().then(
+    if (this.#paused) this.#socket.resume();
+    this.#channel!.end().then(
       () => this.#close(),
       (error: unknown) => this.error(error),
     );

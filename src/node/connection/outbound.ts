@@ -10,7 +10,7 @@
  */
 import type { Frame } from '../../protocol/frame.js';
 import { fragmentMessage } from '../../protocol/messageFragmenter.js';
-import type { FrameChannel } from './frameChannel.js';
+import type { FrameChannel, FrameSink } from './frameChannel.js';
 import { toMessage, type SendableData } from './messages.js';
 import type { FrameWriter } from './frameWriter.js';
 
@@ -21,32 +21,28 @@ export interface OutboundCounters {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
-export class Outbound {
+/** What the outbound half asks of the connection. */
+export interface OutboundHost {
+  /** Whether data may still go out (no Close sent or requested). */
+  canSend(): boolean;
+  /** A stage failed: the connection fails. */
+  fail(error: unknown): void;
+}
+
+export class Outbound implements FrameSink {
   readonly counters: OutboundCounters = { messages: 0, bytes: 0 };
   readonly #writer: FrameWriter;
   readonly #fragmentSize: number;
-  readonly #canSend: () => boolean;
+  readonly #host: OutboundHost;
   #channel: FrameChannel | null = null;
   // The last message still inside an async stage; later sends queue behind it.
   #tail: Promise<void> | null = null;
   #error: unknown = null;
 
-  readonly #onError: (error: unknown) => void;
-
-  /**
-   * `canSend` says whether data may still go out (no Close sent); `onError`
-   * hears stage failures, which fail the connection.
-   */
-  constructor(options: {
-    writer: FrameWriter;
-    fragmentSize: number;
-    canSend: () => boolean;
-    onError: (error: unknown) => void;
-  }) {
-    this.#writer = options.writer;
-    this.#fragmentSize = options.fragmentSize;
-    this.#canSend = options.canSend;
-    this.#onError = options.onError;
+  constructor(writer: FrameWriter, fragmentSize: number, host: OutboundHost) {
+    this.#writer = writer;
+    this.#fragmentSize = fragmentSize;
+    this.#host = host;
   }
 
   setChannel(channel: FrameChannel): void {
@@ -54,9 +50,9 @@ export class Outbound {
   }
 
   /** Frames leaving the last stage go to the socket. */
-  deliver = (frame: Frame): void => {
+  deliver(frame: Frame): void {
     this.#writer.write(frame);
-  };
+  }
 
   /**
    * Sends one message. Rejects (and sends nothing) once the connection is
@@ -64,7 +60,7 @@ export class Outbound {
    */
   send(data: SendableData): Promise<void> {
     if (this.#error !== null) return Promise.reject(this.#error);
-    if (!this.#canSend()) return Promise.reject(new DOMException('the connection is closing or closed', 'InvalidStateError'));
+    if (!this.#host.canSend()) return Promise.reject(new DOMException('the connection is closing or closed', 'InvalidStateError'));
     let message;
     try {
       message = toMessage(data);
@@ -83,7 +79,7 @@ export class Outbound {
       if (pending) return this.#track(pending);
     } catch (error) {
       this.#error ??= error;
-      this.#onError(error);
+      this.#host.fail(error);
       return Promise.reject(error);
     }
     return this.#writer.full ? this.#writer.drained() : RESOLVED;
@@ -103,7 +99,7 @@ export class Outbound {
       (error: unknown) => {
         if (this.#error === null) {
           this.#error = error;
-          this.#onError(error);
+          this.#host.fail(error);
         }
         throw error;
       },
