@@ -17,6 +17,8 @@ export interface DemoOptions {
   readonly progress: ((line: string) => void) | null;
 }
 
+const ignore = (): void => undefined;
+
 interface RunResult {
   readonly label: string;
   readonly server: ConnectionStats;
@@ -32,7 +34,10 @@ async function run(label: string, compression: 'deflate' | null, options: DemoOp
       const { writable, readable } = await connection.opened;
       const writer = writable.getWriter();
       const acks = readable.pipeTo(new WritableStream()); // drain the client's acknowledgements
-      for (const tick of marketTicks(total)) await writer.ready.then(() => writer.write(tick));
+      for (const tick of marketTicks(total)) {
+        if ((writer.desiredSize ?? 0) <= 0) await writer.ready; // backpressure from the socket
+        writer.write(tick).catch(ignore);
+      }
       await writer.close(); // closes the connection with 1000 once everything is out
       await acks.catch(() => undefined);
       await connection.closed;
