@@ -144,6 +144,19 @@ describe('client side', () => {
       Origin: 'http://o',
     });
     expect(() => upgradeRequestHeaders({ key: KEY, protocols: ['a b'], extensions: null })).toThrow(TypeError);
+    const extra = upgradeRequestHeaders({
+      key: KEY,
+      protocols: [],
+      extensions: null,
+      headers: { 'sec-websocket-key': 'forged', Authorization: 'Bearer t', UPGRADE: 'h2c' },
+    });
+    expect(extra).toEqual({
+      Authorization: 'Bearer t',
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': KEY,
+    });
   });
   it('accepts a correct response', () => {
     expect(validateUpgradeResponse(good, KEY, [])).toEqual({ protocol: '', extensions: null });

@@ -30,7 +30,12 @@ export function upgradeRequestHeaders(options: ClientRequestOptions): OutgoingHt
     if (!isToken(protocol)) throw new TypeError(`invalid subprotocol name ${JSON.stringify(protocol)}`);
   }
   if (new Set(options.protocols).size !== options.protocols.length) throw new TypeError('duplicate subprotocol');
-  const headers: OutgoingHttpHeaders = { ...options.headers };
+  // Extra headers may not replace the handshake's own, whatever their case.
+  const reserved = /^(connection|upgrade|sec-websocket-(version|key|protocol|extensions)|origin)$/i;
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (!reserved.test(name) && value !== undefined) headers[name] = value;
+  }
   headers['Connection'] = 'Upgrade';
   headers['Upgrade'] = 'websocket';
   headers['Sec-WebSocket-Version'] = '13';
