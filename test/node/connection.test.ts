@@ -152,10 +152,11 @@ describe('connections between wsx client and server', () => {
   });
 
   it('keeps a healthy connection alive across many ping intervals', async () => {
-    const s = await server(echo, { pingInterval: 20, pongTimeout: 40 });
-    const client = connect(s.url, { pingInterval: 20, pongTimeout: 40 });
+    // ~20 pings each way; a side that did not answer would be dropped after 450 ms.
+    const s = await server(echo, { pingInterval: 50, pongTimeout: 400 });
+    const client = connect(s.url, { pingInterval: 50, pongTimeout: 400 });
     await client.opened;
-    await sleep(300);
+    await sleep(1_000);
     expect(client.readyState).toBe('open');
     await client.send('still here');
     expect(await take(client, 1)).toEqual(['still here']);

@@ -31,8 +31,13 @@ describe.each([['deflate' as const], [null]])('backpressure (compression %s)', (
     );
     const client = connect(server.url, { compression, readableHighWaterMark: 256 * 1024 });
     await client.opened;
-    await sleep(400);
-    const stalledAt = sent;
+    // Wait until the sender stops making progress (a loaded machine may need a while) ...
+    let stalledAt = -1;
+    for (let waited = 0; waited < 10_000 && stalledAt !== sent; waited += 200) {
+      stalledAt = sent;
+      await sleep(200);
+    }
+    // ... and check it stays stopped.
     await sleep(300);
     // The server is stuck in send(): socket buffers and our queue are full.
     expect(sent - stalledAt).toBeLessThanOrEqual(1);
