@@ -102,6 +102,7 @@ describe('ConnectionCore', () => {
     core.receiveControl(createFrame(Opcode.Pong, new Uint8Array([9])));
     expect(core.pongTimedOut()).toEqual([]);
     core.ping();
+    expect(core.ping()).toEqual([]); // no second ping while the first pong is awaited
     expect(types(core.pongTimedOut())).toEqual(['destroy', 'awaitClose']);
     expect(core.transportClosed().closeCode).toBe(1006);
   });

@@ -140,9 +140,13 @@ export class ConnectionCore {
     return actions;
   }
 
-  /** Sends a ping (keepalive); the next pong clears `awaitingPong`. */
+  /**
+   * Sends a ping (keepalive); the next pong clears `awaitingPong`. While a
+   * pong is still awaited no new ping goes out, so the pong timer of the first
+   * one decides, whatever the ratio of ping interval to pong timeout.
+   */
   ping(payload: Uint8Array = new Uint8Array(0)): ConnectionAction[] {
-    if (!this.canSend) return [];
+    if (!this.canSend || this.#awaitingPong) return [];
     this.#awaitingPong = true;
     return [this.#send(Opcode.Ping, payload)];
   }

@@ -209,8 +209,9 @@ export class ConnectionDriver implements InboundHost, OutboundHost {
 
   /** Keepalive tick: ping, then arm the pong timer. */
   ping(): void {
-    this.#run(this.core.ping());
-    if (!this.core.awaitingPong) return;
+    const actions = this.core.ping();
+    if (actions.length === 0) return; // closing, or the previous ping's pong timer is still running
+    this.#run(actions);
     clearTimeout(this.#pongTimer);
     this.#pongTimer = setTimeout(() => this.#run(this.core.pongTimedOut()), this.#init.options.pongTimeout).unref();
   }
