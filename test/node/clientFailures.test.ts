@@ -87,3 +87,14 @@ it('answers 503 when the origin check outlasts the handshake timeout', async () 
   expect(answer).toMatch(/^HTTP\/1.1 503 /);
   await server.close();
 });
+
+it('close() during the handshake aborts it: opened rejects, closed reports 1006', async () => {
+  const port = await rawServer(() => undefined); // never answers
+  const client = connect(`ws://127.0.0.1:${port}`);
+  const sent = client.send('queued before open');
+  client.close();
+  await expect(client.opened).rejects.toMatchObject({ name: 'ConnectionLostError' });
+  await expect(sent).rejects.toBeDefined();
+  expect(await client.closed).toMatchObject({ closeCode: 1006, wasClean: false });
+  expect(client.readyState).toBe('closed');
+});
