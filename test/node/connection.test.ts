@@ -6,7 +6,7 @@ import { createFrame } from '../../src/protocol/frame.js';
 import { Opcode } from '../../src/protocol/opcodes.js';
 import { encodeClosePayload } from '../../src/protocol/closePayload.js';
 import { FrameParser } from '../../src/protocol/frameParser.js';
-import { ConnectionLostError, PayloadTooBigError } from '../../src/protocol/errors.js';
+import { ConnectionLostError, PayloadTooBigError, PolicyViolationError } from '../../src/protocol/errors.js';
 import { echo, rawSocket, sleep, startServer, take, upgradeRequest } from './helpers.js';
 
 const servers: { close(): Promise<void> }[] = [];
@@ -202,6 +202,16 @@ describe('connections between wsx client and server', () => {
     const { readable } = await b.opened;
     await readable.cancel();
     expect((await b.closed).closeCode).toBe(1000);
+
+    // Aborting the writable with a typed error closes with that error's code.
+    let serverSide: Promise<{ closeCode: number }> | undefined;
+    const s2 = await server((connection) => {
+      serverSide = connection.closed;
+    });
+    const c = connect(s2.url);
+    await (await c.opened).writable.abort(new PolicyViolationError('not allowed'));
+    expect((await c.closed).closeCode).toBe(1008);
+    expect((await serverSide!).closeCode).toBe(1008);
   });
 
   it('fails a client with PayloadTooBigError when the server sends too much', async () => {

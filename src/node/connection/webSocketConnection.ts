@@ -24,6 +24,56 @@ export interface OpenInfo {
 
 export type { CloseInfo } from './connectionCore.js';
 
+const ignore = (): void => undefined;
+
+/** Sink of a connection's writable: each chunk is one message. Methods, not closures. */
+class MessageSink implements UnderlyingSink<SendableData> {
+  constructor(private readonly driver: ConnectionDriver) {}
+
+  write(chunk: SendableData): Promise<void> {
+    return this.driver.send(chunk);
+  }
+
+  /** Closing the writable closes the connection normally. */
+  close(): void {
+    this.driver.close(CloseCode.Normal);
+  }
+
+  /** Aborting closes with the reason's code when it is a sendable WebSocketError. */
+  abort(reason: unknown): void {
+    const code = reason instanceof WebSocketError && reason.closeCode !== CloseCode.Abnormal ? reason.closeCode : CloseCode.Normal;
+    try {
+      this.driver.close(code);
+    } catch {
+      this.driver.close(CloseCode.Normal);
+    }
+  }
+}
+
+/**
+ * What `opened` resolves with. The writable is built on first use: many
+ * servers only call `send()`, and a WritableStream costs about a kilobyte per
+ * connection.
+ */
+class OpenedConnection implements OpenInfo {
+  readonly readable: ReadableStream<WebSocketData>;
+  readonly extensions: string;
+  readonly protocol: string;
+  readonly #driver: ConnectionDriver;
+  #writable: WritableStream<SendableData> | undefined;
+
+  constructor(driver: ConnectionDriver, extensions: string, protocol: string) {
+    this.#driver = driver;
+    this.readable = driver.inbound.readable;
+    this.extensions = extensions;
+    this.protocol = protocol;
+  }
+
+  get writable(): WritableStream<SendableData> {
+    return (this.#writable ??= new WritableStream<SendableData>(new MessageSink(this.#driver)));
+  }
+}
+
 /** Connection internals reach the object through these keys; they are not public API. */
 export const attachSocket = Symbol('wsx.attachSocket');
 export const rejectHandshake = Symbol('wsx.rejectHandshake');
@@ -57,7 +107,7 @@ export class WebSocketConnection implements AsyncIterable<WebSocketData> {
     this.url = url;
     this.#abortHandshake = abortHandshake;
     this.opened = new Promise((resolve, reject) => (this.#open = { resolve, reject }));
-    this.opened.catch(() => undefined); // a failed handshake is also reported through `closed`
+    this.opened.catch(ignore); // a failed handshake is also reported through `closed`
     this.closed = new Promise((resolve) => (this.#settleClosed = resolve));
   }
 
@@ -146,22 +196,7 @@ export class WebSocketConnection implements AsyncIterable<WebSocketData> {
     }
     this.#driver = driver;
     this.#sessions = init.negotiated.sessions;
-    // The writable is built on first use: many servers only call send(), and
-    // a WritableStream costs about a kilobyte per connection.
-    let writable: WritableStream<SendableData> | undefined;
-    this.#info = {
-      readable: driver.inbound.readable,
-      get writable() {
-        return (writable ??= new WritableStream<SendableData>({
-          write: (chunk) => driver.send(chunk),
-          close: () => driver.close(CloseCode.Normal),
-          abort: (reason) =>
-            driver.close(reason instanceof WebSocketError && reason.closeCode !== CloseCode.Abnormal ? reason.closeCode : CloseCode.Normal),
-        }));
-      },
-      extensions: init.negotiated.header ?? '',
-      protocol: init.protocol,
-    };
+    this.#info = new OpenedConnection(driver, init.negotiated.header ?? '', init.protocol);
     this.#settleClosed(driver.closed);
     this.#open.resolve(this.#info);
   }
