@@ -57,9 +57,11 @@ export interface RunMarblesOptions {
  * rejects with a `MarbleMismatchError` showing both diagrams otherwise.
  *
  * @example
+ * // x-crc32 (examples/python-crc32) appends a CRC-32 and sets RSV3:
+ * const { client } = handshake([crc32Client], [crc32Server]);
  * await runMarbles(({ cold, send, expectObservable }) => {
- *   const input = cold('a-b|', { a: 't"hi"', b: 'b<01 02>' });
- *   expectObservable(send(session, input)).toBe('a-b|', { a: 'T1"…"', b: 'B1<…>' });
+ *   const input = cold('a-b|', { a: 't"hello"', b: 'b<01 02>' });
+ *   expectObservable(send(client, input)).toBe('a-b|', { a: 'T3"hello"<36 10 a6 86>', b: like('B3') });
  * });
  */
 export async function runMarbles<T>(
