@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { delay, map, type OperatorFunction } from 'rxjs';
-import { fromOperator } from '../../src/operators/index.js';
+import { TestScheduler } from 'rxjs/testing';
+import { applyExtensions, fromOperator } from '../../src/operators/index.js';
 import { InvalidDataError, ProtocolError, type ExtensionSession, type Frame, type Message, type Stage } from '../../src/protocol/index.js';
-import { runMarbles, closeWith, MarbleMismatchError } from '../index.js';
+import { runMarbles, closeWith, frame, MarbleMismatchError } from '../index.js';
 
 const upper = (bytes: Uint8Array) => bytes.map((b) => (b >= 97 && b <= 122 ? b - 32 : b));
 const lower = (bytes: Uint8Array) => bytes.map((b) => (b >= 65 && b <= 90 ? b + 32 : b));
@@ -54,6 +55,15 @@ describe('runMarbles with extension sessions', () => {
         b: 'T3"Y"',
         c: 'T3"Z"',
       });
+    });
+  });
+
+  it('why the kit exists: rxjs run() alone loses the output of promise-based stages', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ cold, expectObservable }) => {
+      const input = cold('a|', { a: frame('T"x"') });
+      // The promise settles after run()'s synchronous flush: nothing is recorded, not even completion.
+      expectObservable(input.pipe(applyExtensions([asyncUpperMessages(1)]).outgoing)).toBe('');
     });
   });
 
