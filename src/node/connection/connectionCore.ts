@@ -11,6 +11,7 @@
  */
 import { CloseCode } from '../../protocol/closeCodes.js';
 import { decodeClosePayload, encodeClosePayload } from '../../protocol/closePayload.js';
+import { safeClosePayload } from './closeReason.js';
 import { ConnectionLostError, ProtocolError, WebSocketError } from '../../protocol/errors.js';
 import { createFrame, type Frame } from '../../protocol/frame.js';
 import { Opcode } from '../../protocol/opcodes.js';
@@ -180,25 +181,4 @@ export class ConnectionCore {
   #send(opcode: Opcode, payload: Uint8Array): ConnectionAction {
     return { type: 'send', frame: createFrame(opcode, payload) };
   }
-}
-
-// An error's close code may be one that is never sent (1006 etc.): fall back to
-// 1011, and trim the reason to what fits in a control frame.
-function safeClosePayload(error: WebSocketError): Uint8Array {
-  const code = error.closeCode;
-  const reason = truncateUtf8(error.message, 123);
-  try {
-    return encodeClosePayload(code, reason);
-  } catch {
-    return encodeClosePayload(CloseCode.InternalError, reason);
-  }
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length <= maxBytes) return text;
-  // Cut on a character boundary: drop continuation bytes at the cut.
-  let end = maxBytes;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  return new TextDecoder().decode(bytes.subarray(0, end));
 }

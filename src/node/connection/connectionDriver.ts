@@ -16,6 +16,7 @@ import { closeSessions, type NegotiatedExtensions } from '../../negotiation/nego
 import { ConnectionCore, type CloseInfo, type ConnectionAction, type ConnectionRole } from './connectionCore.js';
 import { createFrameChannel, type FrameChannel } from './frameChannel.js';
 import { FrameWriter } from './frameWriter.js';
+import { ConnectionTimers, type TimerOwner } from './connectionTimers.js';
 import { Inbound, type InboundHost } from './inbound.js';
 import { Outbound, type OutboundHost } from './outbound.js';
 import type { ResolvedConnectionOptions } from './options.js';
@@ -43,15 +44,11 @@ export interface ConnectionStats {
 const ignore = (): void => undefined;
 const NO_SIGNAL = new AbortController().signal; // never aborted: for connections without extensions
 
-function pingTick(driver: ConnectionDriver): void {
-  driver.ping();
-}
-
 /**
  * Implements the inbound and outbound hosts itself, so the halves talk to it
  * through methods rather than per-connection closures.
  */
-export class ConnectionDriver implements InboundHost, OutboundHost {
+export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
   readonly core: ConnectionCore;
   readonly inbound: Inbound;
   readonly outbound: Outbound;
@@ -62,9 +59,7 @@ export class ConnectionDriver implements InboundHost, OutboundHost {
   readonly #abort: AbortController | null;
   readonly #channels: FrameChannel[];
   #closeRequested = false;
-  #pingTimer: NodeJS.Timeout | undefined;
-  #pongTimer: NodeJS.Timeout | undefined;
-  #closeTimer: NodeJS.Timeout | undefined;
+  readonly #timers = new ConnectionTimers(this);
   /** Settles once the socket is gone and every session has released its resources. */
   readonly closed: Promise<CloseInfo>;
 
@@ -105,9 +100,7 @@ export class ConnectionDriver implements InboundHost, OutboundHost {
     // one the peer is gone. Either way nothing more will come, so finish our
     // side too (http servers allow half-open sockets, which would linger).
     socket.once('end', () => this.#writer.end());
-    if (options.pingInterval > 0) {
-      this.#pingTimer = setInterval(pingTick, options.pingInterval, this).unref();
-    }
+    this.#timers.startKeepalive(options.pingInterval);
     if (init.head.length > 0) this.inbound.feed(init.head);
   }
 
@@ -197,7 +190,7 @@ export class ConnectionDriver implements InboundHost, OutboundHost {
           this.#socket.destroy();
           break;
         case 'awaitClose':
-          this.#closeTimer ??= setTimeout(() => this.#run(this.core.closeTimedOut()), this.#init.options.closeTimeout).unref();
+          this.#timers.armClose(this.#init.options.closeTimeout);
           break;
         case 'peerClosed':
           this.inbound.finish();
@@ -212,14 +205,21 @@ export class ConnectionDriver implements InboundHost, OutboundHost {
     const actions = this.core.ping();
     if (actions.length === 0) return; // closing, or the previous ping's pong timer is still running
     this.#run(actions);
-    clearTimeout(this.#pongTimer);
-    this.#pongTimer = setTimeout(() => this.#run(this.core.pongTimedOut()), this.#init.options.pongTimeout).unref();
+    this.#timers.armPong(this.#init.options.pongTimeout);
+  }
+
+  /** TimerOwner: no pong in time — the peer is presumed gone. */
+  pongTimedOut(): void {
+    this.#run(this.core.pongTimedOut());
+  }
+
+  /** TimerOwner: the closing handshake took too long. */
+  closeTimedOut(): void {
+    this.#run(this.core.closeTimedOut());
   }
 
   async #teardown(): Promise<CloseInfo> {
-    clearInterval(this.#pingTimer);
-    clearTimeout(this.#pongTimer);
-    clearTimeout(this.#closeTimer);
+    this.#timers.clear();
     const info = this.core.transportClosed();
     if (info.error !== undefined) {
       this.inbound.error(info.error);

@@ -1,0 +1,30 @@
+/**
+ * The Close frame a failing connection sends: the error's code and message,
+ * made sendable. Some codes are never sent on the wire (1006 and others): they
+ * fall back to 1011; the reason is cut to what fits in a control frame,
+ * on a character boundary.
+ */
+import { CloseCode } from '../../protocol/closeCodes.js';
+import { encodeClosePayload, MAX_CLOSE_REASON_BYTES } from '../../protocol/closePayload.js';
+import type { WebSocketError } from '../../protocol/errors.js';
+
+// An error's close code may be one that is never sent (1006 etc.): fall back to
+// 1011, and trim the reason to what fits in a control frame.
+export function safeClosePayload(error: WebSocketError): Uint8Array {
+  const code = error.closeCode;
+  const reason = truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES);
+  try {
+    return encodeClosePayload(code, reason);
+  } catch {
+    return encodeClosePayload(CloseCode.InternalError, reason);
+  }
+}
+
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  // Cut on a character boundary: drop continuation bytes at the cut.
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}
