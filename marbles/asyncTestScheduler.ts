@@ -76,6 +76,7 @@ export class AsyncTestScheduler extends TestScheduler {
 
   /** A Promise that resolves when virtual time has advanced by `ms`. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!(ms >= 0) || !Number.isFinite(ms)) return Promise.reject(new RangeError(`sleep(ms): ms must be a finite number ≥ 0, got ${ms}`));
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const unpark = this.work.park();

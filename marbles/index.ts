@@ -8,7 +8,7 @@ export { formatValue, formatFrame, formatMessage, formatBytes, formatError } fro
 export { closeWith, ErrorMatcher, valuesEqual, toErrorMatcher, type ErrorExpectation } from './match.js';
 export { renderDiagram } from './diagram.js';
 export { assertRecords, MarbleMismatchError } from './assert.js';
-export type { ValueMap, WireValue } from './values.js';
+export { wireValues, type ValueMap, type WireValue } from './values.js';
 export { serverNegotiation, clientNegotiation, handshake, accepted, declined, NegotiationOutcome, type Handshake } from './negotiation.js';
 export { expectSameOnStreams, FaceMismatchError, type FaceOptions } from './sameOnStreams.js';
 export type { FaceResult, SessionPair } from './faces.js';

@@ -24,6 +24,16 @@ export function parseValueMap(values: ValueMap | undefined, hints?: Map<unknown,
   return parsed;
 }
 
+/**
+ * A value map in the notation for rxjs' own TestScheduler, when you do not use
+ * `runMarbles`.
+ * @example
+ * testScheduler.run(({ cold }) => cold('a-b|', wireValues({ a: 'T1~"hel"', b: 'C"lo"' })));
+ */
+export function wireValues(values: ValueMap): Record<string, unknown> {
+  return parseValueMap(values)!;
+}
+
 /** Parses a list of values (for the real-time helpers, which need no letters). */
 export function parseValueList(values: readonly unknown[]): unknown[] {
   return values.map((v) => (typeof v === 'string' ? parseValue(v) : v));

@@ -4,6 +4,7 @@ import { createFrame, Opcode, ExtensionError, InvalidDataError, type Frame } fro
 import { frame, message, parseValue, MarbleNotationError } from '../notation.js';
 import { formatValue } from '../format.js';
 import { valuesEqual } from '../match.js';
+import { wireValues } from '../values.js';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -58,6 +59,13 @@ describe('value notation', () => {
       expect((caught as Error).message, text).toMatch(problem);
       expect((caught as Error).message, text).toContain(`\n  ${' '.repeat(position)}^`);
     }
+  });
+
+  it('wireValues() parses a whole value map for a plain TestScheduler', () => {
+    const values = wireValues({ a: 'T1~"hel"', b: 'C"lo"', n: 42 });
+    expect(values.a).toEqual(createFrame(Opcode.Text, utf8('hel'), { rsv1: true, fin: false }));
+    expect(values.b).toEqual(createFrame(Opcode.Continuation, utf8('lo')));
+    expect(values.n).toBe(42);
   });
 
   it('frame() and message() refuse the other kind', () => {
