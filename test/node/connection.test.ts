@@ -121,6 +121,40 @@ describe('connections between wsx client and server', () => {
     expect(closeCodeOf(raw.frames)).toBe(3001);
   });
 
+  it('assembles a fragmented message with a ping between its fragments', async () => {
+    const s = await server(echo, { compression: null });
+    const raw = await rawClient(s.port);
+    raw.send(Opcode.Text, Buffer.from('frag'), { fin: false });
+    raw.send(Opcode.Ping, Buffer.from('mid'));
+    raw.send(Opcode.Continuation, Buffer.from('men'), { fin: false });
+    raw.send(Opcode.Continuation, Buffer.from('ted'));
+    await sleep(100);
+    expect(raw.frames.map((f) => [f.opcode, Buffer.from(f.payload).toString()])).toEqual([
+      [Opcode.Pong, 'mid'],
+      [Opcode.Text, 'fragmented'],
+    ]);
+    raw.socket.destroy();
+  });
+
+  it('survives garbage after the upgrade: 1002 or a dropped socket, and keeps serving', async () => {
+    const s = await server(echo);
+    for (let seed = 1; seed <= 20; seed++) {
+      const raw = await rawClient(s.port);
+      const garbage = Buffer.alloc(64 + seed * 13);
+      for (let i = 0, x = seed * 2654435761; i < garbage.length; i++) garbage[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      raw.socket.write(garbage);
+      await Promise.race([raw.closed, sleep(2_000)]);
+      const code = closeCodeOf(raw.frames);
+      if (code !== undefined) expect([1002, 1007, 1009]).toContain(code);
+      raw.socket.destroy();
+    }
+    const client = connect(s.url);
+    await client.send('still serving');
+    expect(await take(client, 1)).toEqual(['still serving']);
+    client.close();
+    await client.closed;
+  });
+
   it('reports an abrupt disconnect mid-message as 1006 on the other side', async () => {
     let serverSide: WebSocketConnection | undefined;
     const s = await server((connection) => {
