@@ -15,35 +15,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { marketTicks } from '../src/node/cli/marketTicks.js';
+import { largeMessages, smallMessages } from './node/workload.js';
 import type { BenchContext, BenchRow, BenchTable } from './lib/index.js';
-import { echoRun, type EchoImpl } from './node/echo.js';
-
-/** Pads a JSON object string to exactly `size` characters with a filler field. */
-function padded(json: string, size: number): string {
-  const base = json.slice(0, -1) + ',"pad":""}';
-  if (base.length > size) throw new Error(`message of ${base.length} characters does not fit in ${size}`);
-  return base.slice(0, -2) + ' '.repeat(size - base.length) + '"}';
-}
-
-function smallMessages(count: number): string[] {
-  return [...marketTicks(count)].map((tick) => padded(tick, 200));
-}
-
-function largeMessages(count: number): string[] {
-  const distinct = Math.min(count, 32);
-  const ticks = marketTicks(distinct * 600, 11);
-  const batches: string[] = [];
-  for (let i = 0; i < distinct; i++) {
-    let batch = '{"type":"batch","ticks":[';
-    for (;;) {
-      const next = ticks.next().value as string;
-      if (batch.length + next.length + 20 > 65_536) break;
-      batch += (batch.endsWith('[') ? '' : ',') + next;
-    }
-    batches.push(padded(batch + ']}', 65_536));
-  }
-  return Array.from({ length: count }, (_, i) => batches[i % distinct]!);
-}
+import { echoRun, startEchoServer, type EchoImpl } from './node/echo.js';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,14 +25,39 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function echoCase(ctx: BenchContext, name: string, messages: readonly string[], compression: boolean): Promise<BenchRow[]> {
+const ECHO_CLIENT = fileURLToPath(new URL('./node/echoClient.ts', import.meta.url));
+
+/** The client in a child process (its own event loop and core); the server here. Resolves with ms. */
+async function childEchoRun(impl: EchoImpl, compression: boolean, workload: 'small' | 'large', count: number): Promise<number> {
+  const server = await startEchoServer(impl, compression);
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', ECHO_CLIENT, impl, compression ? 'on' : 'off', String(server.port), workload, String(count)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    if (code !== 0) throw new Error(`echo client (${impl}) exited with ${code}`);
+    return (JSON.parse(out) as { ms: number }).ms;
+  } finally {
+    await server.close();
+  }
+}
+
+/** One row per implementation; `run(impl)` performs one timed echo run. */
+async function echoCase(
+  ctx: BenchContext,
+  name: string,
+  messages: readonly string[],
+  run: (impl: EchoImpl) => Promise<number>,
+  warmup: (impl: EchoImpl) => Promise<unknown>,
+): Promise<BenchRow[]> {
   const impls: EchoImpl[] = ['wsx', 'ws'];
   const times: Record<EchoImpl, number[]> = { wsx: [], ws: [] };
-  await echoRun('wsx', compression, messages.slice(0, Math.ceil(messages.length / 10))); // warm-up
-  await echoRun('ws', compression, messages.slice(0, Math.ceil(messages.length / 10)));
+  for (const impl of impls) await warmup(impl);
   const rounds = ctx.quick ? 1 : 3;
   for (let round = 0; round < rounds; round++) {
-    for (const impl of impls) times[impl].push(await echoRun(impl, compression, messages));
+    for (const impl of impls) times[impl].push(await run(impl));
   }
   const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0);
   return impls.map((impl) => {
@@ -115,14 +114,34 @@ export default async function nodeBench(ctx: BenchContext): Promise<BenchTable> 
   const small = smallMessages(ctx.quick ? 2_000 : 20_000);
   const large = largeMessages(ctx.quick ? 200 : 2_000);
   const rows: BenchRow[] = [];
-  rows.push(...(await echoCase(ctx, 'echo 200 B JSON, deflate', small, true)));
-  rows.push(...(await echoCase(ctx, 'echo 200 B JSON, no compression', small, false)));
-  rows.push(...(await echoCase(ctx, 'echo 64 KiB JSON, deflate', large, true)));
-  rows.push(...(await echoCase(ctx, 'echo 64 KiB JSON, no compression', large, false)));
+  const inProcess = (name: string, messages: readonly string[], compression: boolean) =>
+    echoCase(
+      ctx,
+      name,
+      messages,
+      (impl) => echoRun(impl, compression, messages),
+      (impl) => echoRun(impl, compression, messages.slice(0, Math.ceil(messages.length / 10))),
+    );
+  rows.push(...(await inProcess('echo 200 B JSON, deflate', small, true)));
+  rows.push(...(await inProcess('echo 200 B JSON, no compression', small, false)));
+  rows.push(...(await inProcess('echo 64 KiB JSON, deflate', large, true)));
+  rows.push(...(await inProcess('echo 64 KiB JSON, no compression', large, false)));
+  // Both ends in one process put all four zlib calls of an echo on one thread
+  // for wsx (synchronous zlib) but on libuv's pool for ws: also measure with
+  // the client in its own process, as real clients are.
+  rows.push(
+    ...(await echoCase(
+      ctx,
+      'echo 64 KiB JSON, deflate, client in a child process',
+      large,
+      (impl) => childEchoRun(impl, true, 'large', large.length),
+      (impl) => childEchoRun(impl, true, 'large', Math.ceil(large.length / 10)),
+    )),
+  );
 
   const connections = ctx.quick ? 100 : 1_000;
   const notes: string[] = [
-    `echo: ${small.length.toLocaleString('en-US')} × 200 B and ${large.length.toLocaleString('en-US')} × 64 KiB messages sent back to back over 127.0.0.1; time to the last echo; median of ${ctx.quick ? 1 : 3} rounds.`,
+    `echo: ${small.length.toLocaleString('en-US')} × 200 B and ${large.length.toLocaleString('en-US')} × 64 KiB JSON messages sent back to back over 127.0.0.1; time to the last echo; median of ${ctx.quick ? 1 : 3} rounds; both ends in this process unless the case says otherwise.`,
   ];
   for (const compression of [true, false]) {
     const wsx = await memoryPerConnection('wsx', compression, connections);
