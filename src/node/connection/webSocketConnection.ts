@@ -27,6 +27,39 @@ export type { CloseInfo } from './connectionCore.js';
 
 const ignore = (): void => undefined;
 
+/**
+ * A plain iterator object rather than an async generator: a suspended
+ * generator would keep the last message alive for as long as the connection
+ * sits idle.
+ */
+class MessageIterator implements AsyncIterator<WebSocketData> {
+  #reader: ReadableStreamDefaultReader<WebSocketData> | null = null;
+  #finished = false;
+  constructor(private readonly opened: Promise<OpenInfo>) {}
+
+  async next(): Promise<IteratorResult<WebSocketData>> {
+    if (this.#finished) return { done: true, value: undefined };
+    this.#reader ??= (await this.opened).readable.getReader();
+    const result = await this.#reader.read().catch((error: unknown) => {
+      this.#release();
+      throw error;
+    });
+    if (result.done) this.#release();
+    return result.done ? { done: true, value: undefined } : result;
+  }
+
+  async return(): Promise<IteratorResult<WebSocketData>> {
+    this.#release();
+    return { done: true, value: undefined };
+  }
+
+  #release(): void {
+    this.#finished = true;
+    this.#reader?.releaseLock();
+    this.#reader = null;
+  }
+}
+
 /** Connection internals reach the object through these keys; they are not public API. */
 export const attachSocket = Symbol('wsx.attachSocket');
 export const rejectHandshake = Symbol('wsx.rejectHandshake');
@@ -118,18 +151,12 @@ export class WebSocketConnection implements AsyncIterable<WebSocketData> {
     this.#driver.close(options.closeCode ?? (options.reason ? CloseCode.Normal : undefined), options.reason);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<WebSocketData> {
-    const { readable } = await this.opened;
-    const reader = readable.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
+  /**
+   * Iterates the messages. Leaving the loop early (`break`) releases the
+   * reader but keeps the connection open; a failed connection throws its error.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<WebSocketData> {
+    return new MessageIterator(this.opened);
   }
 
   /**
