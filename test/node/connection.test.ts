@@ -258,3 +258,28 @@ describe('connections between wsx client and server', () => {
     expect(info.error).toBeInstanceOf(PayloadTooBigError);
   });
 });
+
+describe('async iteration', () => {
+  it('break releases the reader but keeps the connection; a failure is thrown', async () => {
+    const s = await startServer(async (connection) => {
+      await connection.send('first');
+      await connection.send('second');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await connection.send('z'.repeat(3000)); // over the client's maxSize
+    });
+    const client = connect(s.url, { maxSize: 1000 });
+    for await (const message of client) {
+      expect(message).toBe('first');
+      break;
+    }
+    expect(client.readyState).toBe('open');
+    const seen: unknown[] = [];
+    const failure = await (async () => {
+      for await (const message of client) seen.push(message);
+    })().catch((error: unknown) => error);
+    expect(seen).toEqual(['second']);
+    expect(failure).toBeInstanceOf(PayloadTooBigError);
+    expect((await client.closed).closeCode).toBe(1009);
+    await s.close();
+  });
+});
