@@ -10,7 +10,7 @@
  */
 import { Subject } from 'rxjs';
 import { createFrame, type Frame, Opcode } from '../src/protocol/index.js';
-import type { ExtensionSession, FrameStage } from '../src/protocol/extension.js';
+import type { ExtensionSession, FrameStage, Stage } from '../src/protocol/extension.js';
 import { createExtensionPipeline } from '../src/streams/extensionPipeline.js';
 import { applyExtensions } from '../src/operators/applyExtensions.js';
 import { compare, type BenchContext, type BenchRow, type BenchTable } from './lib/index.js';
@@ -23,6 +23,14 @@ function noopSessions(count: number): ExtensionSession[] {
     // The same no-op function object serves every form, so all three call identical code.
     const stage: FrameStage = { kind: 'frame', process: (frame) => frame };
     return { name: `noop-${i}`, params: [], rsv: {}, outgoing: stage, incoming: stage, close() {} };
+  });
+}
+
+/** The same no-op sessions written in the `transform` form: one TransformStream (and pipe) per session. */
+function transformSessions(count: number): ExtensionSession[] {
+  return Array.from({ length: count }, (_, i) => {
+    const stage: Stage = { kind: 'transform', create: () => new TransformStream<Frame, Frame>() };
+    return { name: `noop-stream-${i}`, params: [], rsv: {}, outgoing: stage, incoming: stage, close() {} };
   });
 }
 
@@ -103,6 +111,7 @@ export default async function pipelineBench(ctx: BenchContext): Promise<BenchTab
   for (const n of SESSIONS) {
     const sessions = noopSessions(n);
     const streams = streamsOp(sessions, frame);
+    const piped = streamsOp(transformSessions(n), frame);
     const identity = identityStreamOp(frame);
     const operators = operatorsOp(sessions, frame);
     const measured = (
@@ -111,6 +120,7 @@ export default async function pipelineBench(ctx: BenchContext): Promise<BenchTab
         streams: streams.op,
         operators: operators.op,
         'identity TransformStream': identity.op,
+        'streams, transform-form': piped.op,
       })
     ).map(perFrame);
     // The ratio column reads ×0.00 at these magnitudes: say it the other way round too.
@@ -121,6 +131,7 @@ export default async function pipelineBench(ctx: BenchContext): Promise<BenchTab
       ),
     );
     await streams.stop();
+    await piped.stop();
     await identity.stop();
     operators.stop();
   }
@@ -133,7 +144,8 @@ export default async function pipelineBench(ctx: BenchContext): Promise<BenchTab
       'streams: createExtensionPipeline().outgoing fed by an endless ReadableStream, read one frame at a time;',
       'operators: applyExtensions().outgoing fed synchronously through a Subject. "vs loop" is the overhead ratio.',
       'identity TransformStream: the same source and reader around one empty TransformStream, the floor for any stream stage.',
-      'Consecutive function-form sessions run as levels of one ordered chain, so streams cost about one stream hop whatever N.',
+      'Consecutive function-form sessions run as levels of one ordered chain, so streams cost about one stream hop whatever N;',
+      'streams, transform-form: the same no-op sessions written as TransformStream factories, one stream hop (pipe) per session.',
     ],
   };
 }

@@ -1,17 +1,18 @@
 /**
  * Chains TransformStreams into one, and reports when each stage has finished.
  *
- * Stages are joined with `pipeTo`, which already carries the semantics a
- * pipeline needs: backpressure hop by hop, errors forward (the next stage's
- * writable is aborted), cancellation backward (the previous readable is
- * cancelled), and a pipe settles only after the cancel/abort it triggered has.
- * Each pipe runs with `preventClose` and closes the next stage itself: a pipe
- * that closed its destination would settle only once that destination had
- * drained too, so a fast stage would look busy until the slowest stage after
- * it finished. This way "stage i's pipe settled" means exactly "stage i has
+ * Stages are joined by `pump` (pipeTo semantics: backpressure hop by hop,
+ * errors forward, cancellation backward, settling only after the cancel/abort
+ * it triggered has settled). A pump closes the next stage without waiting for
+ * that close: a link that waited would settle only once everything after it
+ * had drained, so a fast stage would look busy until the slowest stage after
+ * it finished. This way "stage i's link settled" means exactly "stage i has
  * no work left", which lets each extension session close as soon as its own
- * work is done. The last stage is piped into an identity tail for the same reason.
+ * work is done. A last stage that cannot report its own end is linked to an
+ * identity tail for the same reason.
  */
+
+import { pump } from './pump.js';
 
 /**
  * A stage that can report its own end and be torn down directly (the ordered
@@ -62,10 +63,7 @@ export function composeTransforms<I, O>(stages: readonly TrackedTransform<unknow
     }
     const abort = new AbortController();
     aborts.push(abort);
-    const piped = stages[i]!.readable.pipeTo(next, { signal: abort.signal, preventClose: true });
-    // The pipe has released `next` once it settles; a clean end is passed on by closing it.
-    // Not awaited: closing `next` completes only when the stages after it have drained.
-    const pipeDone = piped.then(() => void next.close().catch(ignore), ignore);
+    const pipeDone = pump(stages[i]!.readable, next, abort.signal);
     stageDone.push(stages[i]!.done ?? pipeDone);
   }
   const head = (stages[0]?.writable ?? tail!.writable) as WritableStream<I>;
@@ -82,5 +80,3 @@ export function composeTransforms<I, O>(stages: readonly TrackedTransform<unknow
     },
   };
 }
-
-function ignore(): void {}
