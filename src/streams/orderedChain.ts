@@ -38,6 +38,7 @@ export interface OrderedChainHooks<O> {
 
 /**
  * @example
+ * const pending = [1, 2, 3];
  * const out: number[] = [];
  * const chain = new OrderedChain<number, number>(
  *   [{ fn: async (n: number) => n * 2, flat: false, concurrency: 4 }],
@@ -140,7 +141,8 @@ export class OrderedChain<I, O> {
     if (this.#ended) return;
     const at = level.slots.indexOf(slot);
     if (at < 0) return; // abandoned earlier
-    if (slot.failed && !level.blocked) {
+    if (slot.failed) {
+      // Everything after it at this level is doomed (an earlier failure may already have said so).
       level.blocked = true;
       level.waiting = [];
       for (let i = at + 1; i < level.slots.length; i++) level.slots[i]!.abort(slot.error);
