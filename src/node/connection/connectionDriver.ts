@@ -42,7 +42,6 @@ export interface ConnectionStats {
 }
 
 const ignore = (): void => undefined;
-const NO_SIGNAL = new AbortController().signal; // never aborted: for connections without extensions
 
 /**
  * Implements the inbound and outbound hosts itself, so the halves talk to it
@@ -55,8 +54,6 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
   readonly #socket: Socket;
   readonly #writer: FrameWriter;
   readonly #init: DriverInit;
-  // Only connections with extensions need to signal aborts to stage work.
-  readonly #abort: AbortController | null;
   readonly #channels: FrameChannel[];
   #closeRequested = false;
   readonly #timers = new ConnectionTimers(this);
@@ -82,11 +79,9 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
       host: this,
     });
     this.outbound = new Outbound(this.#writer, options.fragmentSize, this);
-    this.#abort = sessions.length > 0 ? new AbortController() : null;
-    const context = { signal: this.#abort?.signal ?? NO_SIGNAL };
     const onError = sessions.length > 0 ? (error: unknown) => this.fail(error) : ignore;
-    const incoming = createFrameChannel([...sessions].reverse().map((s) => s.incoming), this.inbound, context, onError);
-    const outgoing = createFrameChannel(sessions.map((s) => s.outgoing), this.outbound, context, onError);
+    const incoming = createFrameChannel([...sessions].reverse().map((s) => s.incoming), this.inbound, onError);
+    const outgoing = createFrameChannel(sessions.map((s) => s.outgoing), this.outbound, onError);
     this.#channels = [incoming, outgoing];
     this.inbound.setChannel(incoming);
     this.outbound.setChannel(outgoing);
@@ -140,7 +135,6 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
     if (actions.length === 0) return;
     this.inbound.error(typed);
     this.outbound.fail(typed);
-    this.#abort?.abort(typed);
     for (const channel of this.#channels) channel.abort(typed);
     this.#run(actions);
   }
@@ -223,7 +217,6 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
     const info = this.core.transportClosed();
     if (info.error !== undefined) {
       this.inbound.error(info.error);
-      this.#abort?.abort(info.error);
       for (const channel of this.#channels) channel.abort(info.error);
     }
     this.outbound.fail(info.error ?? new DOMException('the connection is closed', 'InvalidStateError'));

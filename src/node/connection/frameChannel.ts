@@ -1,39 +1,37 @@
 /**
  * Runs data frames through one direction's extension stages and hands the
- * results on, in wire order.
- *
- * When every stage is a `frame` or `message` stage (permessage-deflate's are)
- * the pipeline's own per-frame steps (`frameStep`/`messageStep` of
- * `src/streams/stageSteps.ts`) are called directly, synchronously as long as
- * the extension answers synchronously: a socket read carrying 300 small
- * frames costs 300 function calls, not 300 trips through a TransformStream.
- * `transform` and `operator` stages only exist as streams, so a direction
- * that has one runs through the pipeline's composed TransformStreams instead.
- * Either way the extension logic is the pipeline's; this file only decides how
- * to call it. One frame at a time is in flight here (a stage's `concurrency`
- * is an upper bound, 1 always honours it).
+ * results on, in wire order. This file only decides how to call the
+ * pipeline's code, never re-implements it:
+ *   - no stages: frames go straight on;
+ *   - only `frame`/`message` stages (permessage-deflate's are): the
+ *     pipeline's sans-I/O ordering engine (`OrderedChain`, one level per
+ *     stage, built by `stageLevel`) is driven directly. A stage that answers
+ *     synchronously costs a function call, so the frames of one socket read
+ *     pass without a promise or stream hop each;
+ *   - any `transform`/`operator` stage: the pipeline's composed streams
+ *     (`fuseStages` + `composeTransforms`), consecutive function stages still
+ *     fused into one chain.
  */
 import type { Frame } from '../../protocol/frame.js';
-import type { Stage, StageContext } from '../../protocol/extension.js';
-import { frameStep, messageStep, type StageStep } from '../../streams/stageSteps.js';
-import { stageToTransform } from '../../streams/stageStream.js';
+import type { Stage } from '../../protocol/extension.js';
+import { OrderedChain, type OrderedChainHooks, type OrderedLevel } from '../../streams/orderedChain.js';
+import { fuseStages, stageLevel } from '../../streams/stageStream.js';
 import { composeTransforms } from '../../streams/composeTransforms.js';
-import { isThenable } from '../../streams/orderedSlots.js';
 
 /** One direction of extension processing, as the connection drives it. */
 export interface FrameChannel {
   /**
    * Feeds one data frame. Returns a promise when the caller must wait before
-   * pushing the next frame (async work or stream backpressure). Stage errors
-   * are thrown, reject that promise, or (stream form) reach `onError`.
+   * pushing the next frame (async work in flight or stream backpressure).
+   * Stage errors reach the `onError` given at creation.
    */
   push(frame: Frame): void | Promise<void>;
   /** No more frames: resolves once everything pushed has been delivered. */
   end(): Promise<void>;
-  /** Tears the direction down (connection failed): in-flight stream work is aborted. */
+  /** Tears the direction down (connection failed): in-flight work is aborted. */
   abort(reason: unknown): void;
-  /** False for the stream form, whose frames may be in flight between pushes. */
-  readonly sync: boolean;
+  /** Nothing pushed is still in flight (always false for the stream form, which cannot tell). */
+  readonly idle: boolean;
 }
 
 /** Where a channel's output goes (an object, not a callback: no closure per connection). */
@@ -46,28 +44,23 @@ const DONE: Promise<void> = Promise.resolve();
 /**
  * Builds the channel for `stages`, given in the order frames meet them.
  * @example
- * const channel = createFrameChannel(sessions.map((s) => s.outgoing), { deliver: (f) => writer.write(f) }, ctx, fail);
+ * const channel = createFrameChannel(sessions.map((s) => s.outgoing), { deliver: (f) => writer.write(f) }, fail);
  * channel.push(frame);
  */
-export function createFrameChannel(
-  stages: readonly Stage[],
-  sink: FrameSink,
-  context: StageContext,
-  onError: (error: unknown) => void,
-): FrameChannel {
+export function createFrameChannel(stages: readonly Stage[], sink: FrameSink, onError: (error: unknown) => void): FrameChannel {
   if (stages.length === 0) return new PassChannel(sink);
-  const steps: StageStep[] = [];
+  const levels: OrderedLevel[] = [];
   for (const stage of stages) {
-    if (stage.kind === 'frame') steps.push(frameStep(stage));
-    else if (stage.kind === 'message') steps.push(messageStep(stage));
-    else return new StreamChannel(stages, sink, onError);
+    const level = stageLevel(stage);
+    if (level === undefined) return new StreamChannel(stages, sink, onError);
+    levels.push(level);
   }
-  return new StepChannel(steps, sink, context);
+  return new ChainChannel(levels, sink, onError);
 }
 
-/** No extensions in this direction: frames go straight on. */
+/** No extensions in this direction. */
 class PassChannel implements FrameChannel {
-  readonly sync = true;
+  readonly idle = true;
   constructor(private readonly sink: FrameSink) {}
   push(frame: Frame): void {
     this.sink.deliver(frame);
@@ -78,57 +71,73 @@ class PassChannel implements FrameChannel {
   abort(): void {}
 }
 
-class StepChannel implements FrameChannel {
-  readonly sync = true;
-  #pending: Promise<void> = DONE;
+/** Function stages on the ordering engine; the channel is the engine's hooks object. */
+class ChainChannel implements FrameChannel, OrderedChainHooks<Frame> {
+  readonly #chain: OrderedChain<Frame, Frame>;
+  readonly #last: number;
+  #room: (() => void) | null = null;
+  #roomPromise: Promise<void> | null = null;
+
   constructor(
-    private readonly steps: readonly StageStep[],
+    levels: readonly OrderedLevel[],
     private readonly sink: FrameSink,
-    private readonly context: StageContext,
-  ) {}
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.#chain = new OrderedChain<Frame, Frame>(levels, this);
+    this.#last = levels.length - 1;
+  }
+
+  get idle(): boolean {
+    return this.#chain.idle;
+  }
 
   push(frame: Frame): void | Promise<void> {
-    const result = this.#run(0, [frame]);
-    if (result) this.#pending = result;
-    return result;
+    this.#chain.push(frame);
+    if (this.#chain.canAccept() || this.#chain.stopped) return;
+    return (this.#roomPromise ??= new Promise<void>((resolve) => (this.#room = resolve)));
   }
 
   end(): Promise<void> {
-    return this.#pending;
+    this.#chain.closeInput();
+    return this.#chain.levelDone(this.#last);
   }
 
-  abort(): void {
-    // Steps run one frame at a time; the context's signal tells in-flight work to stop.
+  abort(reason: unknown): void {
+    void this.#chain.end(reason);
+    this.changed();
   }
 
-  /** Sends `frames` through steps `index..` in order; goes async only where a step does. */
-  #run(index: number, frames: readonly Frame[]): void | Promise<void> {
-    for (let i = 0; i < frames.length; i++) {
-      if (index === this.steps.length) {
-        this.sink.deliver(frames[i]!);
-        continue;
-      }
-      const output = this.steps[index]!(frames[i]!, this.context);
-      const next = isThenable(output)
-        ? Promise.resolve(output).then((out) => this.#run(index + 1, out))
-        : this.#run(index + 1, output);
-      if (next) {
-        const rest = frames.slice(i + 1);
-        return next.then(() => this.#run(index, rest));
-      }
+  /** Hook: a frame left the last stage. */
+  emit(frame: Frame): void {
+    this.sink.deliver(frame);
+  }
+
+  /** Hook: async work settled; a waiting producer may go on. */
+  changed(): void {
+    if (this.#room !== null && (this.#chain.canAccept() || this.#chain.stopped)) {
+      const room = this.#room;
+      this.#room = null;
+      this.#roomPromise = null;
+      room();
     }
+  }
+
+  /** Hook: a stage failed (everything before it has been emitted). */
+  failed(error: unknown): void {
+    this.onError(error);
+    this.changed();
   }
 }
 
-/** The general form: the stages as the pipeline's composed TransformStreams. */
+/** The general form: the stages as the pipeline's composed streams. */
 class StreamChannel implements FrameChannel {
-  readonly sync = false;
+  readonly idle = false;
   readonly #writer: WritableStreamDefaultWriter<Frame>;
   readonly #done: Promise<void>;
   readonly #abort: (reason: unknown) => void;
 
   constructor(stages: readonly Stage[], sink: FrameSink, onError: (error: unknown) => void) {
-    const composed = composeTransforms<Frame, Frame>(stages.map(stageToTransform) as TransformStream<unknown, unknown>[]);
+    const composed = composeTransforms<Frame, Frame>(fuseStages(stages).parts as TransformStream<unknown, unknown>[]);
     this.#abort = (reason) => composed.abort(reason);
     this.#writer = composed.writable.getWriter();
     const reader = composed.readable.getReader();

@@ -116,7 +116,7 @@ export class Outbound implements FrameSink {
 
   /** A message is still inside an async stage (or a stream-form stage holds frames). */
   get busy(): boolean {
-    return this.#tail !== null || this.#channel?.sync === false;
+    return this.#tail !== null || this.#channel?.idle === false;
   }
 
   /** No more sends: resolves when every message sent so far has left the stages. */
