@@ -54,6 +54,22 @@ describe('custom extensions over real sockets', () => {
     await server.close();
   });
 
+  it('keeps wire order with a concurrent async stage that finishes out of order', async () => {
+    const jitter = extension(
+      'x-jitter',
+      () => ({ kind: 'frame', concurrency: 8, process: async (f: Frame) => (await sleep((f.payload[0]! * 7) % 13), f) }),
+      () => ({ kind: 'frame', concurrency: 8, process: async (f: Frame) => (await sleep((f.payload[0]! * 5) % 11), f) }),
+    );
+    const server = await startServer(echo, { compression: null, extensions: [jitter.server] });
+    const client = connect(server.url, { compression: null, extensions: [jitter.client] });
+    const messages = Array.from({ length: 60 }, (_, i) => new Uint8Array([i, i, i]));
+    for (const m of messages) void client.send(m);
+    expect(await take(client, messages.length)).toEqual(messages);
+    client.close();
+    await client.closed;
+    await server.close();
+  });
+
   it('finishes a message inside an async stage before answering the peer Close', async () => {
     const delayed = extension('x-delay', () => ({ kind: 'frame', process: async (f: Frame) => (await sleep(60), f) }), () => identity);
     const received: unknown[] = [];
