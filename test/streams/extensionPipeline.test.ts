@@ -7,7 +7,7 @@ import type { ExtensionSession, Stage } from '../../src/protocol/extension.js';
 import { createExtensionPipeline } from '../../src/streams/extensionPipeline.js';
 import { orderedTransform } from '../../src/streams/orderedTransform.js';
 import { fromOperator } from '../../src/operators/fromOperator.js';
-import { collect, deferred, readAll, settle, sleep, streamOf } from './streamHelpers.js';
+import { collect, countingSource, deferred, readAll, settle, sleep, streamOf } from './streamHelpers.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -92,6 +92,28 @@ describe('createExtensionPipeline: composition', () => {
     const [frame] = await collect(streamOf([text('a', false), cont('b')]).pipeThrough(pipeline.outgoing));
     expect(frame).toMatchObject({ fin: true, rsv1: true, opcode: Opcode.Binary });
     expect(dec.decode(frame!.payload)).toBe('ab');
+  });
+});
+
+describe('createExtensionPipeline: backpressure', () => {
+  it('a slow reader holds the whole pipeline back, whatever the stage forms', async () => {
+    const { stream, state } = countingSource(() => text('x'));
+    const pipeline = createExtensionPipeline([
+      session('a', { kind: 'frame', concurrency: 4, process: async (f) => f }, tagStage('frame', '')),
+      session('b', tagStage('transform', 'b'), tagStage('transform', '')),
+      session('c', tagStage('message', 'c'), tagStage('message', '')),
+      session('d', tagStage('operator', 'd'), tagStage('operator', '')),
+    ]);
+    const reader = stream.pipeThrough(pipeline.outgoing).getReader();
+    await sleep(30);
+    const idle = state.pulled;
+    // Each hop may hold a few frames (queues, concurrency), never an unbounded number.
+    expect(idle).toBeLessThanOrEqual(10);
+    for (let i = 0; i < 30; i++) expect(show((await reader.read()).value!)).toBe('1:xbcd');
+    await sleep(30);
+    expect(state.pulled - 30).toBeLessThanOrEqual(10);
+    await reader.cancel();
+    await pipeline.abort();
   });
 });
 
