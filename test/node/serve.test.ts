@@ -89,6 +89,10 @@ describe('serve(): refusing bad upgrade requests with proper HTTP answers', () =
     expect(() => connect('ws://127.0.0.1:1', { compression: 'brotli' as never })).toThrow(TypeError);
     expect(() => connect('http-no://x')).toThrow(TypeError);
     expect(() => connect('ws://127.0.0.1/#frag')).toThrow(/fragment/);
+    expect(() => connect('ws://127.0.0.1:1', { maxSize: -1 })).toThrow(/maxSize must be a positive number/);
+    expect(() => connect('ws://127.0.0.1:1', { closeTimeout: Number.NaN })).toThrow(TypeError);
+    await expect(serve(echo, { pongTimeout: 0 })).rejects.toThrow(/pongTimeout/);
+    await expect(serve('not a function' as never)).rejects.toThrow(/handler must be a function/);
   });
 
   it('closes the connection with 1011 when the handler throws', async () => {
