@@ -31,12 +31,14 @@ function attach(stream: DeflateRaw | InflateRaw): Sink {
   return sink;
 }
 
-class MinizlibDeflater implements Deflater {
+export class MinizlibDeflater implements Deflater {
   readonly #stream: DeflateRaw;
   readonly #sink: Sink;
 
-  constructor(options: DeflaterOptions) {
+  /** `dictionary`: bytes the first matches may refer to (the peer's window already holds them). */
+  constructor(options: DeflaterOptions, dictionary?: Uint8Array) {
     this.#stream = new DeflateRaw({
+      ...(dictionary && dictionary.length > 0 ? { dictionary } : {}),
       level: options.level,
       memLevel: options.memLevel,
       strategy: options.strategy,

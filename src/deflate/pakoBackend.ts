@@ -15,6 +15,7 @@ import {
   zlibDeflateEnd,
   zlibDeflateInit2,
   zlibDeflateReset,
+  zlibDeflateSetDictionary,
   zlibInflate,
   zlibInflateEnd,
   zlibInflateInit2,
@@ -38,10 +39,10 @@ function outputSize(inputLength: number, factor: number): number {
   return Math.min(MAX_OUT, Math.max(MIN_OUT, inputLength * factor + 64));
 }
 
-class PakoDeflater implements Deflater {
+export class PakoDeflater implements Deflater {
   readonly #strm = new ZStream();
 
-  constructor(options: DeflaterOptions) {
+  constructor(options: DeflaterOptions, legacyHash: boolean) {
     const status = zlibDeflateInit2(
       this.#strm,
       options.level,
@@ -49,6 +50,7 @@ class PakoDeflater implements Deflater {
       -options.windowBits,
       options.memLevel,
       options.strategy as Z_Strategy,
+      legacyHash,
     );
     if (status !== Z_OK) throw zlibFailure('deflateInit2', status, this.#strm);
   }
@@ -74,6 +76,28 @@ class PakoDeflater implements Deflater {
 
   reset(): void {
     zlibDeflateReset(this.#strm);
+  }
+
+  /**
+   * The bytes a match may still refer to: the last 2^windowBits bytes
+   * compressed since the last reset (the peer's inflate window holds the same
+   * bytes). Read from the deflater's own window, so keeping it costs nothing.
+   * Only valid between writes, when every input byte has been flushed.
+   */
+  history(): Uint8Array {
+    // pako's DeflateState (a port of zlib's): after a flush `lookahead` is 0
+    // and window[strstart - w_size, strstart) is the most recent input.
+    const state = this.#strm.state as { window: Uint8Array; strstart: number; lookahead: number; w_size: number };
+    if (state.lookahead !== 0) throw new Error('pako deflater history read with input pending');
+    return state.window.subarray(Math.max(0, state.strstart - state.w_size), state.strstart);
+  }
+
+  /** Starts a fresh stream whose matches may refer to `dictionary` (what the peer's window holds). */
+  restart(dictionary: Uint8Array): void {
+    zlibDeflateReset(this.#strm);
+    if (dictionary.length === 0) return;
+    const status = zlibDeflateSetDictionary(this.#strm, dictionary);
+    if (status !== Z_OK) throw zlibFailure('deflateSetDictionary', status, this.#strm);
   }
 
   close(): void {
@@ -132,11 +156,25 @@ class PakoInflater implements Inflater {
   }
 }
 
+export interface PakoBackendOptions {
+  /**
+   * zlib's classic rolling hash, whose table honours `memLevel`
+   * (2^(memLevel+7) entries), instead of pako 3's default 4-byte hash, whose
+   * table is fixed at 2^15 entries (64 KiB) like Chromium's zlib.
+   */
+  readonly legacyHash?: boolean;
+}
+
+export function createPakoBackend(options: PakoBackendOptions = {}): ZlibBackend {
+  const legacyHash = options.legacyHash ?? false;
+  return {
+    name: legacyHash ? 'pako-legacy-hash' : 'pako',
+    // zlib (and its port pako) limit match distances to MAX_DIST = 2^w − 262.
+    zlibMatchLimit: true,
+    createDeflater: (deflaterOptions) => new PakoDeflater(deflaterOptions, legacyHash),
+    createInflater: (inflaterOptions) => new PakoInflater(inflaterOptions),
+  };
+}
+
 /** The portable backend: pure JS, same semantics as the native one. */
-export const pakoBackend: ZlibBackend = {
-  name: 'pako',
-  // zlib (and its port pako) limit match distances to MAX_DIST = 2^w − 262.
-  zlibMatchLimit: true,
-  createDeflater: (options) => new PakoDeflater(options),
-  createInflater: (options) => new PakoInflater(options),
-};
+export const pakoBackend: ZlibBackend = createPakoBackend();

@@ -1,11 +1,14 @@
-// The backends every codec test runs on: both must pass the same suite.
+// The backends every codec test runs on: all must pass the same suite.
 import type { ZlibBackend } from '../../src/deflate/backend.js';
 import { minizlibBackend } from '../../src/deflate/minizlibBackend.js';
-import { pakoBackend } from '../../src/deflate/pakoBackend.js';
+import { lowMemoryBackend } from '../../src/deflate/lowMemoryBackend.js';
+import { createPakoBackend, pakoBackend } from '../../src/deflate/pakoBackend.js';
 
 export const backends: readonly (readonly [string, ZlibBackend])[] = [
   ['minizlib', minizlibBackend],
   ['pako', pakoBackend],
+  ['pako, legacy hash', createPakoBackend({ legacyHash: true })],
+  ['low-memory', lowMemoryBackend],
 ];
 
 export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
