@@ -4,17 +4,25 @@
  * Outgoing frames pass the sessions in negotiated order, incoming frames in
  * reverse (RFC 6455 §9: the first extension listed is the outermost on the
  * way out, so it is the first to undo on the way in). The two directions are
- * separate chains: an error in one stops that one only.
+ * separate chains: an error in one stops that one only. Control frames never
+ * enter the stages: each direction routes them around (`controlBypass.ts`).
  */
 import type { Frame } from '../protocol/frame.js';
 import type { ExtensionSession, Stage } from '../protocol/extension.js';
-import { composeTransforms, type ComposedTransform } from './composeTransforms.js';
+import { composeTransforms } from './composeTransforms.js';
+import { bypassControlFrames, type ControlBypass } from './controlBypass.js';
 import { fuseStages } from './stageStream.js';
 
 export interface ExtensionPipeline {
-  /** Frames the application sends: sessions in negotiated order. */
+  /**
+   * Frames the application sends: data frames pass the sessions in negotiated
+   * order. Control frames go around them: Ping/Pong come out as soon as they
+   * are written (ahead of a slow message, order among control frames kept), a
+   * Close after every data frame written before it; a data frame after a
+   * Close is a `ProtocolError` (1002).
+   */
   readonly outgoing: TransformStream<Frame, Frame>;
-  /** Frames from the peer: sessions in reverse order. */
+  /** Frames from the peer: data frames pass the sessions in reverse order; control frames as in `outgoing`. */
   readonly incoming: TransformStream<Frame, Frame>;
   readonly sessions: readonly ExtensionSession[];
   /**
@@ -66,9 +74,14 @@ export function createExtensionPipeline(sessions: readonly ExtensionSession[]): 
   };
 }
 
-/** One direction: consecutive function stages fused into ordered chains, the rest piped. */
-function direction(stages: readonly Stage[]): { transform: ComposedTransform<Frame, Frame>; stageDone: Promise<void>[] } {
+/**
+ * One direction: consecutive function stages fused into ordered chains, the
+ * rest piped, and control frames routed around all of them (once per
+ * direction, not per stage: one routing decision per frame, one place for
+ * the ordering rules).
+ */
+function direction(stages: readonly Stage[]): { transform: ControlBypass; stageDone: Promise<void>[] } {
   const fused = fuseStages(stages);
-  const transform = composeTransforms<Frame, Frame>(fused.parts);
-  return { transform, stageDone: fused.stageDone(transform.stageDone) };
+  const composed = composeTransforms<Frame, Frame>(fused.parts);
+  return { transform: bypassControlFrames(composed), stageDone: fused.stageDone(composed.stageDone) };
 }

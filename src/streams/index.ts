@@ -7,3 +7,5 @@ export * from './stageSteps.js';
 export * from './stageStream.js';
 export * from './extensionPipeline.js';
 export * from './orderedChain.js';
+export * from './controlRouter.js';
+export * from './controlBypass.js';
