@@ -7,7 +7,8 @@
  * of a compressed message carries RSV1; the final one has its `00 00 ff ff`
  * tail removed. Messages below `threshold`, marked with `sendUncompressed`,
  * refused by `shouldCompress`, or whose first fragment does not shrink go out
- * as they came (RSV1 clear).
+ * as they came (RSV1 clear) — except that a short message may grow by two
+ * bytes on a fresh window, where it seeds the history later messages need.
  */
 import { ProtocolError } from '../protocol/errors.js';
 import type { Frame } from '../protocol/frame.js';
@@ -24,6 +25,14 @@ import { isMarkedUncompressed } from './uncompressed.js';
 export const COMPRESS_SLICE = 64 * 1024;
 /** Below this many bytes a single-frame message is sent uncompressed by default. */
 export const DEFAULT_THRESHOLD = 16;
+/**
+ * Growth accepted for a message compressed on a fresh window (see `#worthSending`):
+ * short text grows by about two bytes there (Huffman-coded literals, no history
+ * yet), while incompressible bytes grow by at least three (a stored block costs five).
+ */
+export const SEED_SLACK = 2;
+/** Shorter messages are too small to be worth seeding the window with. */
+export const SEED_MIN_LENGTH = 16;
 
 export interface CompressorOptions {
   readonly backend?: ZlibBackend;
@@ -62,6 +71,8 @@ export class PerMessageCompressor {
   readonly #rawIfNotSmaller: boolean;
   readonly #freeBetweenMessages: boolean;
   #deflater: Deflater | undefined;
+  /** No message is in the window: the start, or just after a reset. */
+  #windowFresh = true;
   #inMessage = false;
   #compressing = false;
   #closed = false;
@@ -169,6 +180,7 @@ export class PerMessageCompressor {
 
   /** Drops the window: a reset, or freeing the context when configured to. */
   #forget(): void {
+    this.#windowFresh = true;
     if (!this.#freeBetweenMessages || this.#inMessage) {
       this.#deflater?.reset();
       return;
@@ -181,7 +193,7 @@ export class PerMessageCompressor {
     let payload = compressed;
     if (frame.fin) payload = stripSyncTail(payload);
     const first = frame.opcode !== Opcode.Continuation;
-    if (first && this.#rawIfNotSmaller && payload.length >= frame.payload.length) {
+    if (first && this.#rawIfNotSmaller && !this.#worthSending(payload.length, frame.payload.length)) {
       // Not worth it: send the original bytes. Our window now holds data the
       // peer will never see, so it must be forgotten: a reset deflater never
       // refers back, and the peer's window staying as it was is then harmless.
@@ -189,8 +201,25 @@ export class PerMessageCompressor {
       this.#compressing = false;
       return clearRsv1(frame);
     }
+    this.#windowFresh = false;
     if (frame.fin && this.#noContextTakeover) this.#forget();
     return { fin: frame.fin, rsv1: first, rsv2: frame.rsv2, rsv3: frame.rsv3, opcode: frame.opcode, payload };
+  }
+
+  /**
+   * Whether a compressed first frame is worth sending instead of the original.
+   * Smaller always is; not smaller on a window that already holds earlier
+   * messages means the data does not compress. On a fresh window a short
+   * message grows a little yet is what the next messages will refer back to:
+   * sending it raw would reset the window again, and a stream of 50-byte JSON
+   * ticks would never be compressed at all. So with context takeover a fresh
+   * window accepts up to SEED_SLACK bytes of growth on a message of at least
+   * SEED_MIN_LENGTH bytes; incompressible data grows more and still goes out raw.
+   */
+  #worthSending(compressedLength: number, originalLength: number): boolean {
+    if (compressedLength < originalLength) return true;
+    if (this.#noContextTakeover || !this.#windowFresh || originalLength < SEED_MIN_LENGTH) return false;
+    return compressedLength - originalLength <= SEED_SLACK;
   }
 }
 

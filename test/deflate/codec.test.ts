@@ -187,6 +187,30 @@ describe.each(backends)('codec on %s', (_name, backend) => {
       }
     });
 
+    it('compresses a stream of short JSON messages that only shrink with context takeover', () => {
+      // 52-byte ticks grow by two bytes on an empty window; sent raw, each would
+      // reset the window again and no tick would ever be compressed.
+      const c = compressor({ threshold: 16 });
+      const d = decompressor();
+      let sent = 0;
+      let wireBytes = 0;
+      for (let seq = 0; seq < 50; seq++) {
+        const body = utf8(JSON.stringify({ type: 'tick', seq, symbol: 'ACME', bid: 101.25 }));
+        const wire = c.process(createFrame(Opcode.Text, body));
+        if (seq > 0) expect(wire.rsv1).toBe(true);
+        expect(decode(d.process(wire).payload)).toBe(decode(body));
+        sent += body.length;
+        wireBytes += wire.payload.length;
+      }
+      expect(wireBytes / sent).toBeLessThan(0.3);
+    });
+
+    it('does not seed the window when every message starts fresh (no context takeover)', () => {
+      const c = compressor({ noContextTakeover: true });
+      const body = utf8(JSON.stringify({ type: 'tick', seq: 1, symbol: 'ACME', bid: 101.25 }));
+      for (let i = 0; i < 3; i++) expect(c.process(createFrame(Opcode.Text, body)).payload.length).toBeLessThanOrEqual(body.length);
+    });
+
     it('a whole fragmented message goes raw when its first fragment does not shrink', () => {
       const c = compressor();
       const a = c.process(createFrame(Opcode.Binary, randomBytes(2000), { fin: false }));
