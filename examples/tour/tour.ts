@@ -69,4 +69,7 @@ const ordered = await lastValueFrom(
   ),
 );
 console.log('concatMapEager: finished 10, 20, 30 — emitted', ordered.join(', '));
+// close() resolves once every direction has ended and each session is closed;
+// the directions this tour never used are ended by hand.
+await Promise.all([clientPipeline.incoming.writable.close(), serverPipeline.outgoing.writable.close()]);
 await Promise.all([clientPipeline.close(), serverPipeline.close()]);
