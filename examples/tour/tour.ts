@@ -70,6 +70,6 @@ const ordered = await lastValueFrom(
 );
 console.log('concatMapEager: finished 10, 20, 30 — emitted', ordered.join(', '));
 // close() resolves once every direction has ended and each session is closed;
-// the directions this tour never used are ended by hand.
-await Promise.all([clientPipeline.incoming.writable.close(), serverPipeline.outgoing.writable.close()]);
+// the directions this tour never used are cancelled by hand.
+await Promise.all([clientPipeline.incoming.readable.cancel(), serverPipeline.outgoing.readable.cancel()]);
 await Promise.all([clientPipeline.close(), serverPipeline.close()]);
