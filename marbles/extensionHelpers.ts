@@ -5,17 +5,16 @@
  * the application writes them → fragmenter → outgoing stages in negotiated
  * order → the frames that would go on the wire. `receive(sessions, wire$)` is
  * the incoming one: wire frames → incoming stages in reverse order → the
- * messages delivered to the application. Control frames bypass the stages,
- * as they do in a connection, and are emitted as soon as they arrive.
- * Both go through `applyExtensions` of `wsx/operators`, so every stage form
- * (TransformStream, operator, per-frame or per-message function) runs as the
- * connection would run it.
+ * messages delivered to the application. Both go through `applyExtensions`
+ * of `wsx/operators`, so every stage form (TransformStream, operator,
+ * per-frame or per-message function) runs as the connection would run it,
+ * and control frames bypass the stages by the pipeline's own rules: a ping
+ * or pong comes out as soon as it arrives, a Close after the data before it.
  */
-import { concatMap, connect, filter, from, merge, of, type Observable, type OperatorFunction } from 'rxjs';
+import { concatMap, from, of, type Observable } from 'rxjs';
 import { applyExtensions } from '../src/operators/index.js';
 import {
   fragmentMessage,
-  isControlOpcode,
   type ExtensionSession,
   type Frame,
   type Message,
@@ -72,14 +71,14 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
     send(sessions, input, options = {}) {
       const frames = input.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v, options.maxFramePayload)) : of(v as Frame))));
       const list = tracked(sessions);
-      const wire = frames.pipe(aroundControlFrames(applyExtensions(list).outgoing));
+      const wire = frames.pipe(applyExtensions(list).outgoing);
       return scheduler.own(options.wireCheck === false ? wire : wire.pipe(wireCheck(list)));
     },
     receive(sessions, wire, options = {}) {
       const list = tracked(sessions);
       let frames = wire.pipe(concatMap((v) => (isMessage(v) ? from(fragmentMessage(v)) : of(v as Frame))));
       if (options.wireCheck !== false) frames = frames.pipe(wireCheck(list));
-      const out = frames.pipe(aroundControlFrames(applyExtensions(list).incoming));
+      const out = frames.pipe(applyExtensions(list).incoming);
       return scheduler.own(options.frames ? out : out.pipe(assembleMessages(options.maxMessageSize)));
     },
     withLatency(session, latency) {
@@ -91,16 +90,6 @@ export function extensionHelpers(scheduler: AsyncTestScheduler): ExtensionHelper
       };
     },
   };
-}
-
-/**
- * As in a connection, control frames go around the extensions: a ping that
- * arrives while a slow message is still being processed comes out first.
- */
-export function aroundControlFrames(extensions: OperatorFunction<Frame, Frame>): OperatorFunction<Frame, Frame> {
-  return connect((frames) =>
-    merge(frames.pipe(filter((f) => !isControlOpcode(f.opcode)), extensions), frames.pipe(filter((f) => isControlOpcode(f.opcode)))),
-  );
 }
 
 /**

@@ -1,7 +1,7 @@
 // wsx/marbles: marble testing for extension authors, over rxjs' TestScheduler.
 // See marbles/README.md for the notation and docs/writing-an-extension.md for a walkthrough.
 export { runMarbles, type MarbleHelpers, type Expectation, type RunMarblesOptions } from './runMarbles.js';
-export { aroundControlFrames, type ExtensionHelpers, type Latency, type SendOptions, type ReceiveOptions } from './extensionHelpers.js';
+export { type ExtensionHelpers, type Latency, type SendOptions, type ReceiveOptions } from './extensionHelpers.js';
 export { AsyncTestScheduler } from './asyncTestScheduler.js';
 export { frame, message, parseValue, isFrame, isMessage, MarbleNotationError } from './notation.js';
 export { formatValue, formatFrame, formatMessage, formatBytes, formatError } from './format.js';

@@ -1,13 +1,15 @@
 /**
  * The extension pipeline as a pair of Rx operators: outgoing frames pass the
  * sessions in negotiated order, incoming frames in reverse — the same
- * composition `createExtensionPipeline` builds from streams.
+ * composition `createExtensionPipeline` builds from streams, with control
+ * frames routed around the stages by the same rules (`bypassControlOperator`).
  */
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Frame } from '../protocol/frame.js';
 import type { ExtensionSession, Stage } from '../protocol/extension.js';
 import type { OrderedLevel } from '../streams/orderedChain.js';
 import { stageLevel } from '../streams/stageStream.js';
+import { bypassControlOperator } from './bypassControlOperator.js';
 import { orderedChainOperator } from './orderedChainOperator.js';
 import { stageToOperator } from './stageToOperator.js';
 
@@ -17,6 +19,11 @@ export interface ExtensionOperators {
 }
 
 /**
+ * Only data frames reach the stages. Ping/Pong are emitted as they arrive,
+ * ahead of a message still being processed (order among control frames
+ * kept); a Close ends the stages' input and follows their last frame; a data
+ * frame after a Close errors the direction with `ProtocolError` (1002).
+ *
  * Sessions are not closed by the operators (a subscription may be retried);
  * call each session's `close()` when the connection ends.
  *
@@ -54,5 +61,5 @@ function fuse(stages: readonly Stage[]): OperatorFunction<Frame, Frame>[] {
 }
 
 function chain(operators: readonly OperatorFunction<Frame, Frame>[]): OperatorFunction<Frame, Frame> {
-  return (source: Observable<Frame>) => operators.reduce((frames, operator) => operator(frames), source);
+  return bypassControlOperator((source: Observable<Frame>) => operators.reduce((frames, operator) => operator(frames), source));
 }

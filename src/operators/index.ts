@@ -9,3 +9,4 @@ export * from './applyExtensions.js';
 export * from './negotiate.js';
 export * from './deflate.js';
 export * from './orderedChainOperator.js';
+export * from './bypassControlOperator.js';

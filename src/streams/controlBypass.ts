@@ -65,6 +65,7 @@ class Bypass {
   #dataDone = false;
   #inputClosed = false;
   #outputClosed = false;
+  #dataClosed: Promise<void> | undefined;
   #ended = false;
   #endReason: unknown;
   /** An error waiting for the reader to take what was emitted before it. */
@@ -127,18 +128,31 @@ class Bypass {
       this.#dataWriter.write(frame).catch(ignore); // a failure errors the stages' ends, seen by both handlers
       return;
     }
-    if (route === 'end-data') this.#dataWriter.close().catch(ignore);
+    if (route === 'end-data') void this.#endData();
     // Control backpressure: a reader that does not read holds the writer after a few control frames.
     await this.#until(() => (this.#out.desiredSize ?? 0) > -this.#controlLimit);
     if (this.#ended) throw this.#endReason;
   }
 
+  /** No more data for the stages (input closed, or a Close frame). */
+  #endData(): Promise<void> {
+    if (this.#dataClosed === undefined) {
+      this.#dataClosed = this.#dataWriter.close();
+      this.#dataClosed.catch(ignore); // a failure is reported through the stages' ends
+    }
+    return this.#dataClosed;
+  }
+
   async #close(): Promise<void> {
     this.#inputClosed = true;
-    if (!this.#router.closeSeen) this.#dataWriter.close().catch(ignore);
     this.#maybeFinish();
-    // Like a TransformStream's flush: done once the output has been closed (or the direction stopped).
-    await this.#until(() => this.#outputClosed);
+    // Like a TransformStream: done once the stages took the end (the first one flushed), not once
+    // the reader has read everything; the output closes after the last frame is read.
+    try {
+      await this.#endData();
+    } catch (error) {
+      throw this.#ended ? this.#endReason : error;
+    }
     if (this.#ended) throw this.#endReason;
   }
 
