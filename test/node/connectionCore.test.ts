@@ -20,6 +20,18 @@ describe('ConnectionCore', () => {
     expect(action).toEqual({ type: 'send', frame: createFrame(Opcode.Pong, new Uint8Array([1, 2, 3])) });
   });
 
+  it('while writes are blocked, holds back only the latest ping and answers it once they drain', () => {
+    const core = new ConnectionCore('server');
+    expect(core.receiveControl(createFrame(Opcode.Ping, new Uint8Array([1])), true)).toEqual([]);
+    expect(core.receiveControl(createFrame(Opcode.Ping, new Uint8Array([2])), true)).toEqual([]);
+    expect(core.sendHeld()).toEqual([{ type: 'send', frame: createFrame(Opcode.Pong, new Uint8Array([2])) }]);
+    expect(core.sendHeld()).toEqual([]);
+    // No pong once our Close is out.
+    core.receiveControl(createFrame(Opcode.Ping, new Uint8Array([3])), true);
+    core.close(1000);
+    expect(core.sendHeld()).toEqual([]);
+  });
+
   it('echoes the peer close code; a server then ends TCP, a client waits for it', () => {
     const server = new ConnectionCore('server');
     const actions = server.receiveControl(closeFrame(4001, 'bye'));

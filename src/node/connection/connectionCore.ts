@@ -50,6 +50,8 @@ export class ConnectionCore {
   #received: { code: number; reason: string } | null = null;
   #failure: WebSocketError | null = null;
   #awaitingPong = false;
+  // The payload of the latest ping not yet answered because our writes are backed up.
+  #heldPong: Uint8Array | null = null;
 
   constructor(role: ConnectionRole) {
     this.role = role;
@@ -74,12 +76,24 @@ export class ConnectionCore {
     return this.#awaitingPong;
   }
 
-  /** Handles one control frame from the peer. Protocol errors are thrown for the caller's `fail()`. */
-  receiveControl(frame: Frame): ConnectionAction[] {
+  /**
+   * Handles one control frame from the peer. Protocol errors are thrown for
+   * the caller's `fail()`. `writesBlocked`: our socket's buffer is full, so a
+   * pong is held back (see `sendHeld()`) instead of piling up behind it.
+   */
+  receiveControl(frame: Frame, writesBlocked = false): ConnectionAction[] {
     switch (frame.opcode) {
       case Opcode.Ping:
         // A pong answers with the same payload (§5.5.3); none once we sent Close.
-        return this.#sentClose || this.#state === 'closed' ? [] : [this.#send(Opcode.Pong, frame.payload)];
+        if (this.#sentClose || this.#state === 'closed') return [];
+        // §5.5.3 lets us answer only the most recent of several pings: a
+        // flood from a peer that does not read costs one pong, not one each.
+        if (writesBlocked) {
+          this.#heldPong = frame.payload;
+          return [];
+        }
+        this.#heldPong = null;
+        return [this.#send(Opcode.Pong, frame.payload)];
       case Opcode.Pong:
         this.#awaitingPong = false;
         return [];
@@ -150,6 +164,13 @@ export class ConnectionCore {
     if (!this.canSend || this.#awaitingPong) return [];
     this.#awaitingPong = true;
     return [this.#send(Opcode.Ping, payload)];
+  }
+
+  /** Our writes drained: send the pong held back, if it may still go out. */
+  sendHeld(): ConnectionAction[] {
+    const payload = this.#heldPong;
+    this.#heldPong = null;
+    return payload === null || this.#sentClose || this.#state === 'closed' ? [] : [this.#send(Opcode.Pong, payload)];
   }
 
   /** The pong timer fired: if no pong came, the peer is presumed gone (half-open). */

@@ -153,12 +153,17 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
   control(frame: Frame): void {
     let actions: ConnectionAction[];
     try {
-      actions = this.core.receiveControl(frame);
+      actions = this.core.receiveControl(frame, this.#writer.full);
     } catch (error) {
       this.fail(error);
       return;
     }
     this.#run(actions);
+    // The peer is not reading what we write: read nothing more from it until
+    // it does, then answer its latest ping (if one was held back).
+    if (this.#writer.full && !this.inbound.held) {
+      this.inbound.holdUntil(this.#writer.drained().then(() => this.#run(this.core.sendHeld())));
+    }
   }
 
   /** Executes actions in order; `outboundDone` once pending outgoing work has been waited for. */

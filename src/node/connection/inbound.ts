@@ -59,6 +59,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
   #next = 0;
   #waiting = false; // an async stage is working on a frame
   #paused = false;
+  #held = false; // our writes are backed up: read nothing, not even control frames, until they drain
   #done = false; // no more frames will be processed
   #ended = false; // the readable is closed or errored
   #draining = false; // our Close is out: read on regardless, so the peer's Close can reach us
@@ -127,7 +128,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
 
   #drain(): void {
     const channel = this.#channel!;
-    while (!this.#done && !this.#waiting && this.#next < this.#inbox.length) {
+    while (!this.#done && !this.#waiting && !this.#held && this.#next < this.#inbox.length) {
       const frame = this.#inbox[this.#next]!;
       if (isControlOpcode(frame.opcode)) {
         this.#next++;
@@ -178,9 +179,29 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
   }
 
   #resume(): void {
-    if (!this.#paused || this.#done) return;
+    if (!this.#paused || this.#done || this.#held) return;
     this.#paused = false;
     this.#socket.resume();
+  }
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /**
+   * Stops reading until `until` settles: each ping we read would add a pong
+   * to a write buffer the peer is not emptying, so the peer's control frames
+   * get the same TCP backpressure as its data.
+   */
+  holdUntil(until: Promise<unknown>): void {
+    if (this.#held) return;
+    this.#held = true;
+    this.#pause();
+    const release = (): void => {
+      this.#held = false;
+      this.#drain();
+    };
+    until.then(release, release);
   }
 
   #stop(): void {
