@@ -63,6 +63,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
   #done = false; // no more frames will be processed
   #ended = false; // the readable is closed or errored
   #draining = false; // our Close is out: read on regardless, so the peer's Close can reach us
+  #discarding = false; // draining with a full reader: data frames are dropped unprocessed
 
   constructor(options: InboundOptions) {
     this.#socket = options.socket;
@@ -135,11 +136,19 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
         this.#host.control(frame);
         continue;
       }
-      if (!this.#ended && !this.#draining && this.#controller.desiredSize! <= 0) {
-        this.#pause();
-        return;
+      if (!this.#ended && !this.#discarding && this.#controller.desiredSize! <= 0) {
+        if (!this.#draining) {
+          this.#pause();
+          return;
+        }
+        // Our Close is out and the reader is full: keep reading for the
+        // peer's Close but drop its data unprocessed, or a peer ignoring our
+        // Close could queue without limit. For good: a compressed stream
+        // cannot be resumed after a skipped message.
+        this.#discarding = true;
       }
       this.#next++;
+      if (this.#discarding) continue;
       let result: void | Promise<void>;
       try {
         result = channel.push(frame);
