@@ -6,6 +6,7 @@
 import { NegotiationError } from '../protocol/errors.js';
 import type { ClientExtensionFactory, ExtensionParams, ExtensionSession, SessionOptions } from '../protocol/extension.js';
 import { resolveCompressSettings } from './compressSettings.js';
+import { DEFAULT_CLIENT_MEM_LEVEL } from './defaults.js';
 import { alreadyUsed, windowBitsOption } from './factoryChecks.js';
 import { checkResponse } from './negotiate.js';
 import { PERMESSAGE_DEFLATE, formatDeflateParams, parseDeflateParams, type DeflateParams } from './params.js';
@@ -43,8 +44,9 @@ export class ClientPerMessageDeflateFactory implements ClientExtensionFactory {
       serverMaxWindowBits: serverMaxWindowBits === undefined ? undefined : windowBitsOption('serverMaxWindowBits', serverMaxWindowBits),
       clientMaxWindowBits: typeof client === 'boolean' ? (client ? true : undefined) : windowBitsOption('clientMaxWindowBits', client),
     };
-    resolveCompressSettings(codec.compressSettings);
-    this.#codec = codec;
+    const compressSettings = { ...codec.compressSettings, memLevel: codec.compressSettings?.memLevel ?? DEFAULT_CLIENT_MEM_LEVEL };
+    resolveCompressSettings(compressSettings);
+    this.#codec = { ...codec, compressSettings };
   }
 
   offer(): readonly ExtensionParams[] {

@@ -1,11 +1,18 @@
 /**
- * Default negotiation settings (README.md "Defaults"): a 4 KiB window for
- * both directions, as Python websockets chose. With memLevel 5 it costs
- * about 10% of compression ratio against zlib's 15/8 on JSON and prose, and
- * halves the native memory of a connection (measured ~128 KiB vs ~235 KiB
- * RSS on Node 20, whose zlib fixes the hash table at 64 KiB).
+ * Default negotiation and compression settings by role (README.md
+ * "Defaults"). Both sides' windows default to 4 KiB, as Python websockets
+ * chose: about 10% of ratio against zlib's 15/8 on JSON and prose.
+ *
+ * memLevel differs by role because memory does. A server holds many
+ * connections and keeps each compressor in pako between messages
+ * (lowMemoryBackend), where memLevel 4 costs 8 KiB less than 5 for ≤1% of
+ * ratio. A client holds one connection on native zlib, whose hash table is
+ * 64 KiB whatever memLevel says; there memLevel 8's larger blocks measured
+ * ~20% faster on 64 KiB JSON.
  */
 import type { WindowBits } from './params.js';
 
 export const DEFAULT_SERVER_MAX_WINDOW_BITS: WindowBits = 12;
 export const DEFAULT_SERVER_CLIENT_MAX_WINDOW_BITS: WindowBits = 12;
+export const DEFAULT_SERVER_MEM_LEVEL = 4;
+export const DEFAULT_CLIENT_MEM_LEVEL = 8;

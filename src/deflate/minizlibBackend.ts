@@ -67,15 +67,16 @@ export class MinizlibDeflater implements Deflater {
   }
 }
 
-class MinizlibInflater implements Inflater {
+export class MinizlibInflater implements Inflater {
   readonly #stream: InflateRaw;
   readonly #sink: Sink;
 
-  constructor(options: InflaterOptions) {
+  /** `chunkSize`: bytes of the output buffer Node allocates up front and refills (min 64). */
+  constructor(options: InflaterOptions, chunkSize = INFLATE_CHUNK) {
     this.#stream = new InflateRaw({
       windowBits: options.windowBits,
       flush: constants.Z_SYNC_FLUSH,
-      chunkSize: INFLATE_CHUNK,
+      chunkSize,
     } as ConstructorParameters<typeof InflateRaw>[0]);
     this.#sink = attach(this.#stream);
   }

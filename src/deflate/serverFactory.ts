@@ -6,7 +6,8 @@
 import { NegotiationError } from '../protocol/errors.js';
 import type { ExtensionParams, ExtensionSession, ServerExtensionFactory, SessionOptions } from '../protocol/extension.js';
 import { resolveCompressSettings } from './compressSettings.js';
-import { DEFAULT_SERVER_CLIENT_MAX_WINDOW_BITS, DEFAULT_SERVER_MAX_WINDOW_BITS } from './defaults.js';
+import { defaultServerBackend } from './defaultBackend.js';
+import { DEFAULT_SERVER_CLIENT_MAX_WINDOW_BITS, DEFAULT_SERVER_MAX_WINDOW_BITS, DEFAULT_SERVER_MEM_LEVEL } from './defaults.js';
 import { alreadyUsed, windowBitsOption } from './factoryChecks.js';
 import { answerOffer, type ServerNegotiationConfig } from './negotiate.js';
 import { PERMESSAGE_DEFLATE, formatDeflateParams, parseDeflateParams, type DeflateParams } from './params.js';
@@ -57,8 +58,9 @@ export class ServerPerMessageDeflateFactory implements ServerExtensionFactory {
       clientMaxWindowBits: clientMaxWindowBits === null ? undefined : windowBitsOption('clientMaxWindowBits', clientMaxWindowBits),
       requireClientMaxWindowBits: requireClientMaxWindowBits ?? false,
     };
-    resolveCompressSettings(codec.compressSettings);
-    this.#codec = codec;
+    const compressSettings = { ...codec.compressSettings, memLevel: codec.compressSettings?.memLevel ?? DEFAULT_SERVER_MEM_LEVEL };
+    resolveCompressSettings(compressSettings);
+    this.#codec = { ...codec, compressSettings };
   }
 
   respond(
@@ -81,6 +83,7 @@ export class ServerPerMessageDeflateFactory implements ServerExtensionFactory {
       const params = formatDeflateParams(answer.response);
       const session = new PerMessageDeflateSession({
         ...this.#codec,
+        backend: this.#codec.backend ?? defaultServerBackend,
         maxMessageSize: this.#codec.maxMessageSize ?? options?.maxMessageSize,
         role: 'server',
         agreement: answer.agreement,

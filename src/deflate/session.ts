@@ -19,7 +19,10 @@ import { PERMESSAGE_DEFLATE } from './params.js';
 
 /** Settings that do not take part in negotiation, shared by both factories. */
 export interface CodecOptions {
-  /** zlib settings for our compressor (defaults: level 6, memLevel 5). */
+  /**
+   * zlib settings for our compressor (defaults: level 6; memLevel 4 from the
+   * server factory, 8 from the client factory, 5 for a session built directly).
+   */
   readonly compressSettings?: CompressSettings;
   /** Single-frame messages shorter than this go out uncompressed (default 16 bytes). */
   readonly threshold?: number;
@@ -35,7 +38,11 @@ export interface CodecOptions {
   readonly freeContextBetweenMessages?: boolean;
   /** Limit on an inflated message; defaults to the connection's `maxMessageSize`. */
   readonly maxMessageSize?: number;
-  /** zlib implementation (default: native on Node, pako elsewhere). */
+  /**
+   * zlib implementation. Default: `lowMemoryBackend` from the server factory
+   * and `minizlibBackend` otherwise on Node; `pakoBackend` where `node:zlib`
+   * is missing.
+   */
   readonly backend?: ZlibBackend;
   /** Longest synchronous stretch of zlib work before yielding to the event loop (default 4 ms). */
   readonly sliceBudgetMs?: number;
