@@ -1,44 +1,14 @@
 // Window bits 8: what zlib emits for an agreed 256-byte window is checked by
 // a strict 256-byte inflater, on both backends.
 import { describe, expect, it } from 'vitest';
-import * as pako from 'pako';
 import { Strategy, type ZlibBackend } from '../../src/deflate/backend.js';
 import { PerMessageCompressor } from '../../src/deflate/compressor.js';
 import { PerMessageDecompressor } from '../../src/deflate/decompressor.js';
 import { createFrame } from '../../src/protocol/frame.js';
 import { Opcode } from '../../src/protocol/opcodes.js';
 import { backends, hex, prose, randomBytes } from './backends.js';
+import { strictInflate8 } from './strictInflate8.js';
 
-/**
- * Inflates each payload with an 8-bit (256-byte) window, one output byte per
- * zlib call: every back-reference then goes through the window, so any
- * distance over 256 fails ("invalid distance too far back"), within a message
- * as well as across messages.
- */
-function strictInflate8(payloads: Uint8Array[]): Uint8Array[] {
-  const strm = new pako.ZStream();
-  pako.zlibInflateInit2(strm, -8);
-  return payloads.map((payload) => {
-    const input = new Uint8Array(payload.length + 4);
-    input.set(payload);
-    input.set([0, 0, 0xff, 0xff], payload.length);
-    strm.input = input;
-    strm.next_in = 0;
-    strm.avail_in = input.length;
-    const out: number[] = [];
-    const one = new Uint8Array(1);
-    for (;;) {
-      strm.output = one;
-      strm.next_out = 0;
-      strm.avail_out = 1;
-      const status = pako.zlibInflate(strm, pako.Z_SYNC_FLUSH);
-      if (status < 0 && status !== pako.Z_BUF_ERROR) throw new Error(strm.msg);
-      if (strm.next_out === 1) out.push(one[0]!);
-      else if (strm.avail_in === 0 || status === pako.Z_BUF_ERROR) break;
-    }
-    return Uint8Array.from(out);
-  });
-}
 
 describe.each(backends)('window bits 8 on %s', (_name, backend) => {
   // Periodic data whose periods straddle 256 bytes, repeated across messages:
