@@ -4,8 +4,10 @@
  * Side by side in one run:
  *   - wsx: a negotiated client session's outgoing stage into a server
  *     session's incoming stage (window 15, memLevel 8: zlib's defaults, the
- *     same settings as every other row), and "wsx defaults" (window 12,
- *     memLevel 5, the factories' defaults);
+ *     same settings as every other row, native zlib both ways), and "wsx
+ *     defaults" in each direction (window 12; the server compresses with
+ *     lowMemoryBackend at memLevel 4 and inflates with pako, the client uses
+ *     native zlib at memLevel 8);
  *   - ws: its PerMessageDeflate class, threshold 0 (async node:zlib);
  *   - faye: permessage-deflate through websocket-extensions (async node:zlib);
  *   - node:zlib floor: one raw DeflateRaw/InflateRaw pair driven synchronously
@@ -22,18 +24,24 @@ import { compare, type BenchContext, type BenchRow, type BenchTable } from './li
 import { longestSyncStretch, memoryPerConnection } from './deflate/figures.js';
 import { fayeImpl, floorImpl, wsImpl, wsxImpl, type Impl } from './deflate/implementations.js';
 import { CASES } from './deflate/payloads.js';
+import { defaultBackend } from '../src/deflate/index.js';
 
+
+/** zlib's own defaults (window 15, memLevel 8), both directions native, like every non-wsx row. */
+const zlibDefaults = { serverMaxWindowBits: 15, clientMaxWindowBits: 15, backend: defaultBackend, compressSettings: { memLevel: 8 } };
 
 export default async function deflateBench(ctx: BenchContext): Promise<BenchTable> {
   // Memory first: the throughput runs below leave garbage that would blur it.
-  const memory = await memoryPerConnection(ctx.quick);
-  const memoryFreeing = await memoryPerConnection(ctx.quick, true);
+  const memory = await memoryPerConnection(ctx.quick, 'default');
+  const memoryNative = await memoryPerConnection(ctx.quick, 'native');
+  const memoryFreeing = await memoryPerConnection(ctx.quick, 'freeing');
   const rows: BenchRow[] = [];
   for (const { label, make, distinct } of CASES) {
     const messages = Array.from({ length: distinct }, (_, i) => make(i + 1));
     const impls: Record<string, Impl> = {
-      wsx: wsxImpl({ memLevel: 8 }, 15),
-      'wsx defaults': wsxImpl({ memLevel: 5 }, undefined),
+      wsx: wsxImpl({ client: { compressSettings: { memLevel: 8 } }, server: zlibDefaults }),
+      'wsx defaults, server → client': wsxImpl({ from: 'server' }),
+      'wsx defaults, client → server': wsxImpl({ from: 'client' }),
       ws: wsImpl(),
       faye: fayeImpl(),
       'node:zlib floor': floorImpl(),
@@ -54,12 +62,13 @@ export default async function deflateBench(ctx: BenchContext): Promise<BenchTabl
   const floorOf = (label: string) => rows.find((r) => r.case === `${label} round trip` && r.impl === 'node:zlib floor')!;
   const notes = [
     'One op = compress one message with context takeover, then inflate it on the other side (MB/s counts the message once).',
-    'wsx, ws, faye and the floor all use window 15 / memLevel 8 / level 6; "wsx defaults" uses the factories\' 12 / 5 / 6. ratio = compressed / original bytes.',
+    'wsx, ws, faye and the floor all use window 15 / memLevel 8 / level 6, native zlib. "wsx defaults" use the factories\' defaults, window 12, level 6: server → client = the server compresses (lowMemoryBackend, memLevel 4) and the client inflates (native); client → server = the client compresses (native, memLevel 8) and the server inflates (pako). ratio = compressed / original bytes.',
     ...CASES.map(({ label }) => {
       const wsx = rows.find((r) => r.case === `${label} round trip` && r.impl === 'wsx')!;
       return `${label}: wsx = ×${(wsx.opsPerSec / floorOf(label).opsPerSec).toFixed(2)} of the node:zlib floor`;
     }),
     memory,
+    memoryNative,
     memoryFreeing,
     await longestSyncStretch(),
   ];

@@ -10,7 +10,9 @@ import zlib from 'node:zlib';
 import {
   ClientPerMessageDeflateFactory,
   ServerPerMessageDeflateFactory,
+  type ClientPerMessageDeflateOptions,
   type PerMessageDeflateSession,
+  type ServerPerMessageDeflateOptions,
 } from '../../src/deflate/index.js';
 import { ClientNegotiator, ServerNegotiator } from '../../src/negotiation/index.js';
 import type { StageContext } from '../../src/protocol/extension.js';
@@ -66,13 +68,19 @@ export function wsxSessions(client: ClientPerMessageDeflateFactory, server: Serv
   };
 }
 
-export function wsxImpl(compressSettings: { memLevel: number }, bits: number | undefined): Impl {
-  const { client, server } = wsxSessions(
-    new ClientPerMessageDeflateFactory({ compressSettings, threshold: 0 }),
-    bits === undefined
-      ? new ServerPerMessageDeflateFactory()
-      : new ServerPerMessageDeflateFactory({ serverMaxWindowBits: bits, clientMaxWindowBits: bits }),
+/**
+ * A wsx round trip between two negotiated sessions. `from` is the side that
+ * compresses (the other inflates); factory options default to the factories'
+ * own defaults, with threshold 0 so every message is compressed.
+ */
+export function wsxImpl(
+  options: { client?: ClientPerMessageDeflateOptions; server?: ServerPerMessageDeflateOptions; from?: 'client' | 'server' } = {},
+): Impl {
+  const sessions = wsxSessions(
+    new ClientPerMessageDeflateFactory({ threshold: 0, ...options.client }),
+    new ServerPerMessageDeflateFactory({ threshold: 0, ...options.server }),
   );
+  const [client, server] = options.from === 'server' ? [sessions.server, sessions.client] : [sessions.client, sessions.server];
   const stats = { raw: 0, wire: 0, checked: false };
   const finish = (message: Uint8Array, wire: Frame) => {
     stats.raw += message.length;
