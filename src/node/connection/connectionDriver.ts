@@ -119,6 +119,9 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
     encodeClosePayload(code, reason); // throws now for a code or reason that may not be sent
     if (this.#closeRequested || !this.core.canSend) return;
     this.#closeRequested = true;
+    // The deadline runs from the request: an async stage may wait on a socket
+    // the peer no longer empties, and our Close would never get out.
+    this.#timers.armClose(this.#init.options.closeTimeout);
     void this.outbound.end().then(() => {
       this.#run(this.core.close(code, reason), true);
       this.inbound.drainForClose();
@@ -177,6 +180,7 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
             // async stage: finish that message first (RFC 6455 §5.5.1 allows
             // the delay; data after our Close would break the protocol).
             const rest = actions.slice(i);
+            this.#timers.armClose(this.#init.options.closeTimeout); // that message may never get out
             void this.outbound.end().then(() => this.#run(rest, true));
             return;
           }
