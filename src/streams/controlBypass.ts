@@ -108,7 +108,8 @@ class Bypass {
     );
   }
 
-  async #write(frame: Frame): Promise<void> {
+  /** Synchronous while the stages have room: a promise per frame here would cost as much as a stream hop. */
+  #write(frame: Frame): void | Promise<void> {
     if (this.#ended) throw this.#endReason;
     let route;
     try {
@@ -119,19 +120,33 @@ class Bypass {
     }
     if (route === 'data') {
       // Only the stages' own readiness is awaited: once they took the frame, later control frames pass.
-      try {
-        await this.#dataWriter.ready;
-      } catch (error) {
-        throw this.#ended ? this.#endReason : this.#inputFailed(error);
-      }
-      if (this.#ended) throw this.#endReason;
-      this.#dataWriter.write(frame).catch(ignore); // a failure errors the stages' ends, seen by both handlers
-      return;
+      if ((this.#dataWriter.desiredSize ?? 0) > 0) return this.#toStages(frame);
+      return this.#writeWhenReady(frame);
     }
     if (route === 'end-data') void this.#endData();
     // Control backpressure: a reader that does not read holds the writer after a few control frames.
-    await this.#until(() => (this.#out.desiredSize ?? 0) > -this.#controlLimit);
+    if (this.#controlRoom()) return;
+    return this.#until(() => this.#controlRoom()).then(() => {
+      if (this.#ended) throw this.#endReason;
+    });
+  }
+
+  async #writeWhenReady(frame: Frame): Promise<void> {
+    try {
+      await this.#dataWriter.ready;
+    } catch (error) {
+      throw this.#ended ? this.#endReason : this.#inputFailed(error);
+    }
     if (this.#ended) throw this.#endReason;
+    this.#toStages(frame);
+  }
+
+  #toStages(frame: Frame): void {
+    this.#dataWriter.write(frame).catch(ignore); // a failure errors the stages' ends, seen by both handlers
+  }
+
+  #controlRoom(): boolean {
+    return (this.#out.desiredSize ?? 0) > -this.#controlLimit;
   }
 
   /** No more data for the stages (input closed, or a Close frame). */
