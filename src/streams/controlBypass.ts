@@ -1,35 +1,39 @@
 /**
- * The stream adapter over `ControlRouter`: wraps one direction's stages (a
- * `{ writable, readable }` of data frames) so that control frames go around
- * them and out as soon as they are written (a Close after the data before
- * it; see `controlRouter.ts` for the ordering rules).
+ * The stream adapter over `ControlRouter`: one direction's stages with
+ * control frames going around them, out as soon as they are written (a Close
+ * after the data before it; see `controlRouter.ts` for the ordering rules).
  *
- * Like `OrderedStage` it is a WritableStream and a ReadableStream rather than
- * a TransformStream: a TransformStream runs its writes one after another, so a
- * ping would queue behind a data frame waiting for a slow stage. Here a data
- * write completes as soon as the stages have taken the frame, so a control
- * frame written after it is routed at once.
+ * No stream hop is added on the way out: the stages end in an ordered-chain
+ * stage (`OrderedStage`; the pipeline appends an identity one when the last
+ * stage is a stream), and control frames are put straight into its readable
+ * (`OrderedOutput.inject`), which also tells when the stages have emitted
+ * their last frame (`drained`) — the moment a Close may go.
  *
- * Bounds: data frames are only read from the stages when the reader asks, so
- * the stages' own backpressure holds; a data write waits for the stages'
- * `writer.ready`, so at most one frame waits beyond their capacity. A control
- * frame is enqueued for the reader at once, but its write then waits while
- * `controlHighWaterMark` or more frames are unread.
+ * The way in is a WritableStream of its own, not the stages' writable: a
+ * stream runs its writes one after another, so a ping would queue behind a
+ * data frame waiting for a slow stage. Here a data write completes as soon
+ * as the stages have taken the frame (their `writer.ready`), so at most one
+ * frame waits beyond their capacity, and a control frame written after it is
+ * routed at once. A control write waits while `controlHighWaterMark` or more
+ * frames are unread.
  */
 import type { Frame } from '../protocol/frame.js';
 import { checkHighWaterMark } from './orderedSlots.js';
+import type { OrderedOutput } from './orderedStage.js';
 import { ControlRouter } from './controlRouter.js';
 
-/** The stages of one direction, as the wrapper drives them. */
+/** The stages of one direction, as the bypass drives them. */
 export interface BypassedStages {
   readonly writable: WritableStream<Frame>;
   readonly readable: ReadableStream<Frame>;
+  /** The readable end of the last stage (an ordered chain), where control frames are put. */
+  readonly output: OrderedOutput<Frame>;
   /** Tears the stages down (both ends error with `reason`, in-flight work aborted). */
   abort(reason: unknown): void;
 }
 
 export interface ControlBypassOptions {
-  /** Unread control frames before a control write waits for the reader (default 16). */
+  /** Unread frames before a control write waits for the reader (default 16). */
   readonly controlHighWaterMark?: number;
 }
 
@@ -42,47 +46,49 @@ const ignore = (): void => {};
 
 /**
  * @example
- * const stages = composeTransforms<Frame, Frame>(fuseStages(sessions.map((s) => s.outgoing)).parts);
- * const outgoing = bypassControlFrames(stages);
+ * const parts = [...fuseStages(sessions.map((s) => s.outgoing)).parts];
+ * const stages = composeTransforms<Frame, Frame>(parts); // last part: an orderedChainTransform
+ * const outgoing = bypassControlFrames({ ...stages, output: parts.at(-1)!.output, abort: stages.abort });
  * frames.pipeThrough(outgoing).pipeTo(socket); // a ping written mid-message is not held by the stages
  */
 export function bypassControlFrames(stages: BypassedStages, options: ControlBypassOptions = {}): ControlBypass {
   const bypass = new Bypass(stages, checkHighWaterMark('controlHighWaterMark', options.controlHighWaterMark, 16, 1));
-  return { writable: bypass.writable, readable: bypass.readable, abort: (reason) => bypass.stop(reason) };
+  return { writable: bypass.writable, readable: stages.readable, abort: (reason) => bypass.stop(reason) };
 }
 
 class Bypass {
   readonly writable: WritableStream<Frame>;
-  readonly readable: ReadableStream<Frame>;
   readonly #stages: BypassedStages;
   readonly #dataWriter: WritableStreamDefaultWriter<Frame>;
-  readonly #dataReader: ReadableStreamDefaultReader<Frame>;
   readonly #router: ControlRouter;
   readonly #controlLimit: number;
-  #out!: ReadableStreamDefaultController<Frame>;
   #in!: WritableStreamDefaultController;
-  #reading = false;
-  #dataDone = false;
-  #inputClosed = false;
-  #outputClosed = false;
   #dataClosed: Promise<void> | undefined;
+  /** Resolved when the input has ended (or the direction stopped): the output may then close. */
+  readonly #inputEnded: Promise<void>;
+  #endInput!: () => void;
   #ended = false;
   #endReason: unknown;
-  /** An error waiting for the reader to take what was emitted before it. */
-  #pendingError: { error: unknown } | undefined;
-  /** Writers waiting for the reader (control backpressure) or for the end of the output. */
+  /** Control writes waiting for the reader. */
   #waiters: (() => void)[] = [];
 
   constructor(stages: BypassedStages, controlLimit: number) {
     this.#stages = stages;
     this.#controlLimit = controlLimit;
     this.#dataWriter = stages.writable.getWriter();
-    this.#dataReader = stages.readable.getReader();
-    this.#router = new ControlRouter({ emit: (frame) => this.#out.enqueue(frame) });
-    // A stage failure is noticed even when nobody reads or writes. The input side stops at once; the
-    // output errors only through the reader, which first gets every frame the stages emitted before it.
-    this.#dataReader.closed.catch((error: unknown) => this.#fail(error));
-    this.#dataWriter.closed.catch((error: unknown) => void this.#inputFailed(error));
+    this.#inputEnded = new Promise<void>((resolve) => (this.#endInput = resolve));
+    this.#router = new ControlRouter({ emit: (frame) => void stages.output.inject(frame) });
+    stages.output.attach({
+      pulled: () => this.#wake(),
+      // The stages emitted their last frame: a held Close goes now; later control frames until the input ends.
+      drained: () => {
+        this.#router.dataEnded();
+        return this.#inputEnded;
+      },
+    });
+    // A failing stage (or a cancelled reader) errors the stages' writable: stop taking input too, so an
+    // upstream pipe stops. The readable reports the error itself, after the frames emitted before it.
+    this.#dataWriter.closed.catch((error: unknown) => this.#inputFailed(error));
     this.writable = new WritableStream<Frame>(
       {
         start: (controller) => {
@@ -96,16 +102,6 @@ class Bypass {
       },
       { highWaterMark: 1 },
     );
-    this.readable = new ReadableStream<Frame>(
-      {
-        start: (controller) => {
-          this.#out = controller;
-        },
-        pull: () => this.#pull(),
-        cancel: (reason) => this.stop(reason),
-      },
-      { highWaterMark: 0 },
-    );
   }
 
   /** Synchronous while the stages have room: a promise per frame here would cost as much as a stream hop. */
@@ -115,7 +111,8 @@ class Bypass {
     try {
       route = this.#router.route(frame);
     } catch (error) {
-      this.#fail(error);
+      // Data after a Close: the direction stops (the connection fails with 1002 anyway).
+      this.stop(error);
       throw error;
     }
     if (route === 'data') {
@@ -124,7 +121,7 @@ class Bypass {
       return this.#writeWhenReady(frame);
     }
     if (route === 'end-data') void this.#endData();
-    // Control backpressure: a reader that does not read holds the writer after a few control frames.
+    // Control backpressure: a reader that does not read holds the writer after a few frames.
     if (this.#controlRoom()) return;
     return this.#until(() => this.#controlRoom()).then(() => {
       if (this.#ended) throw this.#endReason;
@@ -135,18 +132,18 @@ class Bypass {
     try {
       await this.#dataWriter.ready;
     } catch (error) {
-      throw this.#ended ? this.#endReason : this.#inputFailed(error);
+      throw this.#ended ? this.#endReason : error;
     }
     if (this.#ended) throw this.#endReason;
     this.#toStages(frame);
   }
 
   #toStages(frame: Frame): void {
-    this.#dataWriter.write(frame).catch(ignore); // a failure errors the stages' ends, seen by both handlers
+    this.#dataWriter.write(frame).catch(ignore); // a failure errors the stages' writable, handled above
   }
 
   #controlRoom(): boolean {
-    return (this.#out.desiredSize ?? 0) > -this.#controlLimit;
+    return (this.#stages.output.desiredSize ?? 0) > -this.#controlLimit;
   }
 
   /** No more data for the stages (input closed, or a Close frame). */
@@ -158,11 +155,9 @@ class Bypass {
     return this.#dataClosed;
   }
 
+  /** Like a TransformStream: done once the stages took the end, not once the reader has read everything. */
   async #close(): Promise<void> {
-    this.#inputClosed = true;
-    this.#maybeFinish();
-    // Like a TransformStream: done once the stages took the end (the first one flushed), not once
-    // the reader has read everything; the output closes after the last frame is read.
+    this.#endInput();
     try {
       await this.#endData();
     } catch (error) {
@@ -171,73 +166,25 @@ class Bypass {
     if (this.#ended) throw this.#endReason;
   }
 
-  #pull(): void | Promise<void> {
-    this.#wake();
-    if (this.#pendingError && this.#out.desiredSize === 0) {
-      this.#out.error(this.#pendingError.error);
-      this.#pendingError = undefined;
-      return;
-    }
-    if (this.#reading || this.#dataDone || this.#ended) return;
-    this.#reading = true;
-    // The pull stays pending while the stages work; a control frame enqueued meanwhile still reaches the reader.
-    return this.#dataReader.read().then(
-      ({ done, value }) => {
-        this.#reading = false;
-        if (this.#ended) return;
-        if (!done) {
-          this.#out.enqueue(value);
-          return;
-        }
-        this.#dataDone = true;
-        this.#router.dataEnded();
-        this.#maybeFinish();
-      },
-      (error: unknown) => {
-        this.#reading = false;
-        this.#fail(error);
-      },
-    );
-  }
-
-  /** The output ends once the input has and the stages have emitted their last frame. */
-  #maybeFinish(): void {
-    if (this.#ended || this.#outputClosed || !this.#inputClosed || !this.#dataDone) return;
-    this.#outputClosed = true;
-    this.#out.close();
-    this.#wake();
-  }
-
-  /** The stages refuse input (one failed): the writable errors so an upstream pipe stops. */
-  #inputFailed(error: unknown): unknown {
-    if (!this.#ended) this.#in.error(error);
-    return error;
-  }
-
-  /** A stage failed or the input broke the protocol: frames already emitted stay readable, nothing follows. */
-  #fail(error: unknown): void {
+  /** The stages refuse input (one failed, or the reader cancelled). */
+  #inputFailed(error: unknown): void {
     if (this.#ended) return;
-    this.#end(error);
+    this.#ended = true;
+    this.#endReason = error;
     this.#in.error(error);
-    this.#stages.abort(error);
-    if (this.#out.desiredSize === 0) this.#out.error(error);
-    else this.#pendingError = { error };
+    this.#endInput();
+    this.#wake();
   }
 
-  /** Abort, cancel or a pipeline abort: the stages are torn down and both ends error now. */
+  /** Abort, a protocol error or a pipeline abort: the stages are torn down and both ends error now. */
   stop(reason: unknown): void {
     if (this.#ended) return;
-    this.#end(reason);
-    this.#stages.abort(reason);
-    this.#in.error(reason);
-    if (!this.#outputClosed) this.#out.error(reason);
-  }
-
-  #end(reason: unknown): void {
     this.#ended = true;
     this.#endReason = reason;
-    this.#dataReader.cancel(reason).catch(ignore);
+    this.#stages.abort(reason);
     this.#dataWriter.abort(reason).catch(ignore);
+    this.#in.error(reason);
+    this.#endInput();
     this.#wake();
   }
 

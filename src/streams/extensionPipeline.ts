@@ -12,6 +12,7 @@ import type { ExtensionSession, Stage } from '../protocol/extension.js';
 import { composeTransforms } from './composeTransforms.js';
 import { bypassControlFrames, type ControlBypass } from './controlBypass.js';
 import { fuseStages } from './stageStream.js';
+import { orderedChainTransform, type OrderedChainTransform } from './orderedTransform.js';
 
 export interface ExtensionPipeline {
   /**
@@ -78,10 +79,26 @@ export function createExtensionPipeline(sessions: readonly ExtensionSession[]): 
  * One direction: consecutive function stages fused into ordered chains, the
  * rest piped, and control frames routed around all of them (once per
  * direction, not per stage: one routing decision per frame, one place for
- * the ordering rules).
+ * the ordering rules). Control frames enter the last part's readable
+ * directly, so the last part must be an ordered chain: when it is a stream
+ * stage, an identity chain follows it (the hop composeTransforms would add
+ * anyway to tell when that stage is done).
  */
 function direction(stages: readonly Stage[]): { transform: ControlBypass; stageDone: Promise<void>[] } {
   const fused = fuseStages(stages);
-  const composed = composeTransforms<Frame, Frame>(fused.parts);
-  return { transform: bypassControlFrames(composed), stageDone: fused.stageDone(composed.stageDone) };
+  const parts = [...fused.parts];
+  let last = parts[parts.length - 1] as Partial<OrderedChainTransform<Frame, Frame>> | undefined;
+  if (last?.output === undefined) {
+    const tail = orderedChainTransform<Frame, Frame>([{ fn: (frame: Frame) => frame, flat: false, concurrency: 1 }]);
+    parts.push(tail);
+    last = tail;
+  }
+  const composed = composeTransforms<Frame, Frame>(parts);
+  const transform = bypassControlFrames({
+    writable: composed.writable,
+    readable: composed.readable,
+    output: last.output!,
+    abort: (reason) => composed.abort(reason),
+  });
+  return { transform, stageDone: fused.stageDone(composed.stageDone) };
 }

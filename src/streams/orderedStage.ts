@@ -18,9 +18,27 @@ export interface OrderedStageOptions {
   writableHighWaterMark?: number;
 }
 
-export class OrderedStage<I, O> {
+/**
+ * The readable end, for a wrapper that puts items into it around the chain
+ * (the pipeline's control-frame bypass), so they need no stream hop of their own.
+ */
+export interface OrderedOutput<O> {
+  /** Enqueues `item` for the reader now, around the chain; false once the stage has stopped. */
+  inject(item: O): boolean;
+  /** The reader's buffer: high-water mark minus queued items (null once errored). */
+  readonly desiredSize: number | null;
+  /**
+   * `pulled` runs whenever the reader wants more; `drained` once the input
+   * ended and every output was emitted — the readable closes when the promise
+   * it returns resolves (until then `inject` still works).
+   */
+  attach(hooks: { pulled(): void; drained(): void | Promise<void> }): void;
+}
+
+export class OrderedStage<I, O> implements OrderedOutput<O> {
   readonly pair: TransformStream<I, O>;
   readonly chain: OrderedChain<I, O>;
+  #hooks: { pulled(): void; drained(): void | Promise<void> } | undefined;
   readonly #readableHighWaterMark: number;
   #readable!: ReadableStreamDefaultController<O>;
   #writable!: WritableStreamDefaultController;
@@ -115,7 +133,22 @@ export class OrderedStage<I, O> {
     if (this.#pulls === pulls && (this.#readable.desiredSize ?? 0) <= 0) this.#backpressure = true;
   }
 
+  inject(item: O): boolean {
+    if (this.#ended) return false;
+    this.#readable.enqueue(item);
+    return true;
+  }
+
+  get desiredSize(): number | null {
+    return this.#readable.desiredSize;
+  }
+
+  attach(hooks: { pulled(): void; drained(): void | Promise<void> }): void {
+    this.#hooks = hooks;
+  }
+
   #pull(): void {
+    this.#hooks?.pulled();
     this.#pulls++;
     this.#backpressure = false;
     if (this.#pendingError && this.#readable.desiredSize === this.#readableHighWaterMark) {
@@ -130,6 +163,16 @@ export class OrderedStage<I, O> {
     // A failed chain is idle too, but its error is reported (asynchronously) instead of a close.
     while (!this.#ended && (!this.chain.idle || this.chain.stopped)) {
       await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+    const hold = this.#ended ? undefined : this.#hooks?.drained();
+    if (hold) {
+      let released = false;
+      const release = () => {
+        released = true;
+        this.#wakeWriter();
+      };
+      void hold.then(release, release);
+      while (!this.#ended && !released) await new Promise<void>((resolve) => (this.#wake = resolve));
     }
     if (this.#ended) {
       await this.#drained;

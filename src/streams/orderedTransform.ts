@@ -5,9 +5,10 @@
  */
 import { checkConcurrency, type OrderedContext } from './orderedSlots.js';
 import type { OrderedLevel } from './orderedChain.js';
-import { OrderedStage } from './orderedStage.js';
+import { OrderedStage, type OrderedOutput } from './orderedStage.js';
 
 export type { OrderedContext } from './orderedSlots.js';
+export type { OrderedOutput } from './orderedStage.js';
 
 export interface OrderedTransformOptions {
   /** Items whose work may run at once (default 1). */
@@ -67,6 +68,8 @@ export function orderedFlatTransform<I, O>(
 /** A TransformStream over a chain of ordered levels, with a promise per level telling when its work is done. */
 export interface OrderedChainTransform<I, O> extends TransformStream<I, O> {
   readonly levelDone: readonly Promise<void>[];
+  /** The readable end, for items put around the chain (the pipeline's control frames). */
+  readonly output: OrderedOutput<O>;
   /** The last level's `levelDone`: the whole chain has no work left. */
   readonly done: Promise<void>;
   /** Stops the chain now: in-flight work is aborted, both ends error with `reason`. */
@@ -92,5 +95,5 @@ export function orderedChainTransform<I, O>(
   for (const level of levels) checkConcurrency(level.concurrency, 1);
   const stage = new OrderedStage<I, O>(levels, options);
   const levelDone = levels.map((_, i) => stage.chain.levelDone(i));
-  return { ...stage.pair, levelDone, done: levelDone[levelDone.length - 1]!, abort: (reason) => stage.abort(reason) };
+  return { ...stage.pair, levelDone, output: stage, done: levelDone[levelDone.length - 1]!, abort: (reason) => stage.abort(reason) };
 }
