@@ -4,14 +4,17 @@
  * Bytes go in as they arrive, in any split (one byte at a time works); whole,
  * unmasked frames come out. Every header is validated as soon as the bytes
  * that decide a rule are in, and size limits are checked from the header,
- * before a single payload byte is buffered. A violation throws a typed error
- * carrying its close code; after that the parser stays failed.
+ * before a single payload byte is buffered. A violation is a typed error
+ * carrying its close code; after that the parser stays failed. Frames that
+ * were complete before the violation are still returned (see `push`), so what
+ * a peer sent before going wrong — a Close, say — never depends on how TCP
+ * happened to split the bytes.
  */
 import { NO_RSV_BITS, type Frame, type RsvBits } from './frame.js';
-import { ProtocolError, PayloadTooBigError } from './errors.js';
+import { ProtocolError, PayloadTooBigError, type WebSocketError } from './errors.js';
 import { isControlOpcode, isKnownOpcode, type Opcode } from './opcodes.js';
 import { maskInto, applyMask } from './mask.js';
-import { allocUnsafeBytes } from './bytePool.js';
+import { allocOwnBytes } from './bytePool.js';
 
 export interface FrameParserOptions {
   /** A server's incoming frames MUST be masked, a client's MUST NOT be (otherwise 1002). */
@@ -29,6 +32,13 @@ export interface FrameParserOptions {
 
 /** Largest payload length a JS number holds exactly (2^53 - 1): the high 32-bit word may be at most this. */
 const MAX_SAFE_HIGH_WORD = 0x1fffff;
+
+/** A size limit: a number ≥ 0 (`Infinity` for none); NaN or a negative would silently turn it off. */
+function checkLimit(name: string, value: number | undefined): number {
+  if (value === undefined) return Infinity;
+  if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`${name} must be a number ≥ 0, got ${String(value)}`);
+  return value;
+}
 
 /** Header length once the second byte is known: 2, extended length, masking key. */
 function headerLength(secondByte: number): number {
@@ -69,13 +79,12 @@ export class FrameParser {
   #messageOpen = false;
   #messageBytes = 0;
 
-  #error: unknown = undefined;
-  #failed = false;
+  #error: WebSocketError | undefined = undefined;
 
   constructor(options: FrameParserOptions) {
     this.#expectMasked = options.role === 'server';
-    this.#maxFramePayload = options.maxFramePayload ?? Infinity;
-    this.#maxMessageSize = options.maxMessageSize ?? Infinity;
+    this.#maxFramePayload = checkLimit('maxFramePayload', options.maxFramePayload);
+    this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize);
     this.#allowedRsv = { ...NO_RSV_BITS, ...options.allowedRsv };
   }
 
@@ -89,6 +98,26 @@ export class FrameParser {
     return this.#headerBytes + this.#filled;
   }
 
+  /**
+   * True when the bytes so far end exactly at a frame boundary outside any
+   * fragmented message: the only place a byte stream may end cleanly. A
+   * header whose payload has not started yet counts as unfinished
+   * (`bufferedBytes` is 0 there).
+   */
+  get idle(): boolean {
+    return !this.midFrame && !this.#messageOpen && this.#error === undefined;
+  }
+
+  /** True while a frame has started and is not complete: part of its header, or a header whose payload is due. */
+  get midFrame(): boolean {
+    return this.#headerBytes > 0 || this.#payload !== null;
+  }
+
+  /** The violation that failed the parser, once there is one. */
+  get error(): WebSocketError | undefined {
+    return this.#error;
+  }
+
   /** True while a fragmented data message has started and its final frame has not arrived. */
   get inMessage(): boolean {
     return this.#messageOpen;
@@ -98,26 +127,32 @@ export class FrameParser {
    * Feeds the next bytes and returns the frames they complete (possibly none).
    * `chunk` is never modified; an unmasked payload that arrives whole in one
    * chunk is returned as a view of it, without copying (so do not overwrite a
-   * chunk after pushing it). Payloads are always plain `Uint8Array`s.
-   * Throws `ProtocolError` (1002) or `PayloadTooBigError` (1009); after a throw
-   * every later call throws the same error.
+   * chunk after pushing it). Every other payload is an exact-size buffer of
+   * its own. Payloads are always plain `Uint8Array`s.
+   *
+   * A violation (`ProtocolError` 1002, `PayloadTooBigError` 1009) fails the
+   * parser. If frames of this chunk were complete before it, they are
+   * returned and the violation is held in `error`: check it after every push
+   * and fail the connection once those frames are handled. Otherwise push
+   * throws it at once. Every later push throws it.
    */
   push(chunk: Uint8Array): Frame[] {
-    if (this.#failed) throw this.#error;
+    if (this.#error !== undefined) throw this.#error;
+    const frames: Frame[] = [];
     try {
-      return this.#parse(chunk);
+      this.#parse(chunk, frames);
     } catch (error) {
-      this.#failed = true;
-      this.#error = error;
+      this.#error = error as WebSocketError;
       this.#payload = null;
       this.#filled = 0;
       this.#headerBytes = 0;
-      throw error;
+      if (frames.length === 0) throw error;
     }
+    return frames;
   }
 
-  #parse(chunk: Uint8Array): Frame[] {
-    const frames: Frame[] = [];
+  /** Appends the frames `chunk` completes to `frames` (an out parameter, so they survive a throw). */
+  #parse(chunk: Uint8Array, frames: Frame[]): void {
     const end = chunk.length;
     let pos = 0;
     for (;;) {
@@ -165,7 +200,7 @@ export class FrameParser {
         // payload's `slice()` always copies, whatever the source.
         let payload = new Uint8Array(chunk.buffer, chunk.byteOffset + pos, length);
         if (this.#masked && length > 0) {
-          const unmasked = allocUnsafeBytes(length);
+          const unmasked = allocOwnBytes(length);
           maskInto(payload, unmasked, this.#maskKey);
           payload = unmasked;
         }
@@ -176,7 +211,6 @@ export class FrameParser {
         this.#filled = 0;
       }
     }
-    return frames;
   }
 
   /** Decodes and validates a complete header at `bytes[at]`; returns the position after it. */
@@ -280,7 +314,7 @@ export class FrameParser {
    */
   #allocate(length: number): Uint8Array {
     try {
-      return allocUnsafeBytes(length);
+      return allocOwnBytes(length);
     } catch (cause) {
       throw new PayloadTooBigError(`cannot buffer a frame payload of ${length} bytes`, Math.min(this.#maxFramePayload, length - 1), {
         cause,

@@ -8,7 +8,7 @@
  */
 import { MessageAssembler, type MessageAssemblerOptions } from '../protocol/messageAssembler.js';
 import { fragmentMessage } from '../protocol/messageFragmenter.js';
-import { isControlOpcode } from '../protocol/opcodes.js';
+import { isControlOpcode, Opcode } from '../protocol/opcodes.js';
 import type { Frame } from '../protocol/frame.js';
 import type { Message } from '../protocol/message.js';
 import { ConnectionLostError } from '../protocol/errors.js';
@@ -30,10 +30,12 @@ export function isMessage(item: Frame | Message): item is Message {
  */
 export function messageAssembler(options?: MessageAssemblerOptions): TransformStream<Frame, Frame | Message> {
   const assembler = new MessageAssembler(options);
+  let closeSeen = false;
   return new TransformStream<Frame, Frame | Message>(
     {
       transform(frame, controller) {
         if (isControlOpcode(frame.opcode)) {
+          if (frame.opcode === Opcode.Close) closeSeen = true;
           controller.enqueue(frame);
           return;
         }
@@ -41,7 +43,11 @@ export function messageAssembler(options?: MessageAssemblerOptions): TransformSt
         if (message !== null) controller.enqueue(message);
       },
       flush() {
-        if (assembler.inMessage) throw new ConnectionLostError('frame stream ended in the middle of a fragmented message');
+        // A Close may come between fragments (RFC 6455 §5.4): after it, an
+        // unfinished message is abandoned by the peer, not cut off by a lost connection.
+        if (assembler.inMessage && !closeSeen) {
+          throw new ConnectionLostError('frame stream ended in the middle of a fragmented message');
+        }
       },
     },
     { highWaterMark: 1 },

@@ -14,9 +14,15 @@ import {
 
 const hex = (s: string) => Uint8Array.from(s.split(/\s+/).filter(Boolean).map((b) => parseInt(b, 16)));
 
+/** Parses every chunk; a violation is thrown, whether `push` threw it or held it after returning earlier frames. */
 function parseAll(options: FrameParserOptions, chunks: readonly Uint8Array[]): Frame[] {
   const parser = new FrameParser(options);
-  return chunks.flatMap((chunk) => parser.push(chunk));
+  const frames: Frame[] = [];
+  for (const chunk of chunks) {
+    frames.push(...parser.push(chunk));
+    if (parser.error) throw parser.error;
+  }
+  return frames;
 }
 
 function errorOf(fn: () => unknown): WebSocketError | undefined {
@@ -375,3 +381,114 @@ describe('FrameParser on hostile input', () => {
     );
   });
 });
+
+describe('FrameParser keeps what came before a violation', () => {
+  // "Hi", Close 1000, then a reserved opcode — all in one chunk.
+  const wire = hex('81 02 48 69 88 02 03 e8 83');
+
+  it('returns the frames completed before the bad byte and holds the error', () => {
+    const parser = new FrameParser(client);
+    const frames = parser.push(wire);
+    expect(frames.map((f) => f.opcode)).toEqual([Opcode.Text, Opcode.Close]);
+    expect(parser.error).toBeInstanceOf(ProtocolError);
+    expect(parser.error!.closeCode).toBe(1002);
+    // Stays failed: the held error is thrown by every later push.
+    expect(errorOf(() => parser.push(hex('81 01 41')))).toBe(parser.error);
+  });
+
+  it('gives the same frames whatever the segmentation', () => {
+    for (let cut = 0; cut <= wire.length; cut++) {
+      const parser = new FrameParser(client);
+      const frames: Frame[] = [];
+      let error: WebSocketError | undefined;
+      for (const chunk of [wire.subarray(0, cut), wire.subarray(cut)]) {
+        try {
+          frames.push(...parser.push(chunk));
+        } catch (e) {
+          error = e as WebSocketError;
+          break;
+        }
+        if (parser.error) break;
+      }
+      expect(frames.map((f) => f.opcode)).toEqual([Opcode.Text, Opcode.Close]);
+      expect(error ?? parser.error).toBeInstanceOf(ProtocolError);
+    }
+  });
+
+  it('throws at once when no frame precedes the violation, and has no error before', () => {
+    const parser = new FrameParser(client);
+    expect(parser.error).toBeUndefined();
+    const error = errorOf(() => parser.push(hex('83 00')));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(parser.error).toBe(error);
+  });
+});
+
+describe('FrameParser idle', () => {
+  it('is false once a header announcing a payload is read, even before any payload byte', () => {
+    const parser = new FrameParser(client);
+    expect(parser.idle).toBe(true);
+    parser.push(hex('82 7e 01 00'));
+    expect(parser.idle).toBe(false);
+    parser.push(new Uint8Array(256));
+    expect(parser.idle).toBe(true);
+  });
+
+  it('is false with a partial header or an open fragmented message', () => {
+    const parser = new FrameParser(client);
+    parser.push(hex('82'));
+    expect(parser.idle).toBe(false);
+    parser.push(hex('00 01 01 41'));
+    expect(parser.inMessage).toBe(true);
+    expect(parser.idle).toBe(false);
+    parser.push(hex('80 00'));
+    expect(parser.idle).toBe(true);
+  });
+});
+
+describe('FrameParser limits must be numbers ≥ 0', () => {
+  for (const bad of [NaN, -1, '10' as unknown as number]) {
+    it(`refuses maxFramePayload/maxMessageSize = ${String(bad)} with a RangeError`, () => {
+      expect(() => new FrameParser({ role: 'client', maxFramePayload: bad })).toThrow(RangeError);
+      expect(() => new FrameParser({ role: 'client', maxMessageSize: bad })).toThrow(RangeError);
+    });
+  }
+
+  it('accepts 0 and Infinity', () => {
+    expect(() => parseAll({ role: 'client', maxFramePayload: 0 }, [hex('82 01 41')])).toThrow(PayloadTooBigError);
+    expect(parseAll({ role: 'client', maxMessageSize: Infinity }, [hex('82 01 41')])).toHaveLength(1);
+  });
+});
+
+describe('FrameParser payloads own their memory', () => {
+  // A payload handed to the application must not pin or share a larger buffer:
+  // keeping one small message must not keep 16 KiB alive, and transferring it
+  // must not empty other payloads.
+  for (const [role, mask] of [['server', true], ['client', false]] as const) {
+    // (A 1-byte unmasked payload cannot be split, so it always arrives whole.)
+    for (const size of mask ? [1, 50, 1024, 1500, 5000, 70_000] : [50, 1024, 1500, 5000, 70_000]) {
+      it(`${role}: a ${size}-byte payload, whole or split, is an exact buffer of its own`, () => {
+        const wire = concatFrames([
+          serializeFrame(createFrame(Opcode.Binary, new Uint8Array(size).fill(1)), { mask }),
+          serializeFrame(createFrame(Opcode.Binary, new Uint8Array(size).fill(2)), { mask }),
+        ]);
+        // Unmasked payloads that arrive whole are views of the caller's chunk
+        // (documented zero-copy), so for the client only split input counts.
+        const half = wire.length >> 1;
+        const midPayloads = splitAt(wire, [half - (size >> 1), wire.length - (size >> 1)]);
+        for (const chunks of mask ? [[wire], midPayloads] : [midPayloads]) {
+          const [a, b] = parseAll({ role }, chunks.map((c) => c.slice()));
+          expect(a!.payload.byteOffset).toBe(0);
+          expect(a!.payload.buffer.byteLength).toBe(size);
+          structuredClone(a!.payload.buffer, { transfer: [a!.payload.buffer] });
+          expect(b!.payload.length).toBe(size);
+          expect(b!.payload.every((x) => x === 2)).toBe(true);
+        }
+      });
+    }
+  }
+});
+
+function concatFrames(parts: readonly Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}

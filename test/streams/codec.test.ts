@@ -117,6 +117,59 @@ describe('frameDecoder / frameEncoder', () => {
     expect((error as ConnectionLostError).closeCode).toBe(1006);
   });
 
+  it('reports a byte stream that ends right after a frame header as a lost connection', async () => {
+    // The header announces 256 bytes; not one of them arrives.
+    const error = await collect(fromItems([new Uint8Array([0x82, 0x7e, 0x01, 0x00])]).pipeThrough(frameDecoder({ role: 'client' }))).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConnectionLostError);
+  });
+
+  // "Hi", Close 1000, then a reserved opcode.
+  const closeThenGarbage = new Uint8Array([0x81, 0x02, 0x48, 0x69, 0x88, 0x02, 0x03, 0xe8, 0x83]);
+
+  it('delivers the frames before a violation in the same chunk, then errors, even to a reader that reads late', async () => {
+    const decoder = frameDecoder({ role: 'client' });
+    const writer = decoder.writable.getWriter();
+    const written = writer.write(closeThenGarbage).catch((e: unknown) => e);
+    await written; // nothing read yet: the frames wait in the queue
+    const reader = decoder.readable.getReader();
+    const opcodes: number[] = [];
+    const error = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        opcodes.push(value.opcode);
+      }
+    })().catch((e: unknown) => e);
+    expect(opcodes).toEqual([Opcode.Text, Opcode.Close]);
+    expect(error).toBeInstanceOf(ProtocolError);
+  });
+
+  it('delivers the same frames then the error whatever the segmentation', async () => {
+    for (let cut = 0; cut <= closeThenGarbage.length; cut++) {
+      const chunks = [closeThenGarbage.subarray(0, cut), closeThenGarbage.subarray(cut)];
+      const opcodes: number[] = [];
+      const reader = fromItems(chunks).pipeThrough(frameDecoder({ role: 'client' })).getReader();
+      const error = await (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return undefined;
+          opcodes.push(value.opcode);
+        }
+      })().catch((e: unknown) => e);
+      expect(opcodes).toEqual([Opcode.Text, Opcode.Close]);
+      expect(error).toBeInstanceOf(ProtocolError);
+    }
+  });
+
+  it('ends cleanly when a Close arrived in the middle of a fragmented message', async () => {
+    // "He" without FIN, Close 1000, end of stream: control frames may come between fragments.
+    const wire = new Uint8Array([0x01, 0x02, 0x48, 0x65, 0x88, 0x02, 0x03, 0xe8]);
+    const frames = await collect(fromItems([wire]).pipeThrough(frameDecoder({ role: 'client' })));
+    expect(frames.map((f) => f.opcode)).toEqual([Opcode.Text, Opcode.Close]);
+  });
+
   it('lets negotiation change the allowed RSV bits on the live parser', async () => {
     const decoder = frameDecoder({ role: 'client' });
     decoder.parser.setAllowedRsv({ rsv1: true });
@@ -158,15 +211,33 @@ describe('messageAssembler / messageFragmenter', () => {
       createFrame(Opcode.Continuation, new Uint8Array(600), { fin: false }),
       createFrame(Opcode.Continuation, new Uint8Array(600)),
     ];
-    const source = new ReadableStream<Frame>({
-      pull(controller) {
-        if (pulled < frames.length) controller.enqueue(frames[pulled++]!);
-        else controller.close();
+    // highWaterMark 0: a fragment is produced only when the pipe asks for it.
+    const source = new ReadableStream<Frame>(
+      {
+        pull(controller) {
+          if (pulled < frames.length) controller.enqueue(frames[pulled++]!);
+          else controller.close();
+        },
       },
-    });
+      { highWaterMark: 0 },
+    );
     const error = await collect(source.pipeThrough(messageAssembler({ maxMessageSize: 1000 }))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayloadTooBigError);
     expect((error as PayloadTooBigError).closeCode).toBe(1009);
+    expect(pulled).toBe(2); // the third fragment was never asked for
+  });
+
+  it('ends cleanly when a Close arrived in the middle of a fragmented message', async () => {
+    const close = createFrame(Opcode.Close, new Uint8Array([0x03, 0xe8]));
+    const out = await collect(fromItems([createFrame(Opcode.Text, text('He'), { fin: false }), close]).pipeThrough(messageAssembler()));
+    expect(out).toEqual([close]);
+  });
+
+  it('still reports a fragmented message cut off without a Close as a lost connection', async () => {
+    const error = await collect(fromItems([createFrame(Opcode.Text, text('He'), { fin: false })]).pipeThrough(messageAssembler())).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConnectionLostError);
   });
 
   it('fails a continuation without a message with 1002', async () => {

@@ -64,6 +64,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
   #ended = false; // the readable is closed or errored
   #draining = false; // our Close is out: read on regardless, so the peer's Close can reach us
   #discarding = false; // draining with a full reader: data frames are dropped unprocessed
+  #violation: unknown = undefined; // a parse error held until the frames the same read completed before it are handled
 
   constructor(options: InboundOptions) {
     this.#socket = options.socket;
@@ -117,6 +118,9 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
       this.#host.fail(error);
       return;
     }
+    // Frames before a violation in this read still count (a Close among them
+    // ends the connection cleanly): fail only once they are handled.
+    if (this.#parser.error !== undefined) this.#violation = this.#parser.error;
     if (frames.length === 0) return;
     if (this.#next === this.#inbox.length) {
       this.#inbox = frames;
@@ -136,7 +140,8 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
         this.#host.control(frame);
         continue;
       }
-      if (!this.#ended && !this.#discarding && this.#controller.desiredSize! <= 0) {
+      // With a violation pending the rest of this read is handled regardless of the reader (bounded by one read).
+      if (!this.#ended && !this.#discarding && this.#violation === undefined && this.#controller.desiredSize! <= 0) {
         if (!this.#draining) {
           this.#pause();
           return;
@@ -172,6 +177,10 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
     if (this.#next === this.#inbox.length) {
       this.#inbox = [];
       this.#next = 0;
+      if (this.#violation !== undefined && !this.#done && !this.#waiting) {
+        this.#fail(this.#violation);
+        return;
+      }
       this.#resume();
     }
   }
