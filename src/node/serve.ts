@@ -75,6 +75,20 @@ function runHandler(handler: ConnectionHandler, connection: WebSocketConnection,
   }
 }
 
+// How long a refused client gets to read our answer before its socket is destroyed.
+const REFUSAL_LINGER = 1_000;
+
+/**
+ * Sends an HTTP error and ends the socket. http.Server allows half-open
+ * sockets, so a client that never closes its side would keep ours (and
+ * server.close()) waiting: destroy it after a short linger.
+ */
+function refuse(socket: Duplex, response: string): void {
+  socket.end(response);
+  const timer = setTimeout(() => socket.destroy(), REFUSAL_LINGER).unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 /**
  * @example
  * const server = await serve(async (connection) => {
@@ -98,10 +112,14 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
     response.end('this is a WebSocket endpoint\n');
   });
   const connections = new Set<WebSocketConnection>();
+  // Upgrade sockets not (yet) handed to a connection: close() must not wait on them.
+  const handshaking = new Set<Duplex>();
   let closing = false;
 
   const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     socket.on('error', () => undefined); // a client vanishing mid-handshake must not crash us
+    handshaking.add(socket);
+    socket.once('close', () => handshaking.delete(socket));
     let response: string;
     let accepted: { connection: WebSocketConnection; negotiated: ReturnType<ServerNegotiator['respond']>; protocol: string };
     try {
@@ -126,10 +144,11 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
     } catch (error) {
       const status = (error as { httpStatus?: number }).httpStatus ?? (error instanceof Error && error.name === 'TimeoutError' ? 503 : 500);
       const message = status === 500 ? 'internal error' : (error as Error).message;
-      if (!socket.destroyed) socket.end(httpErrorResponse(status, message));
+      if (!socket.destroyed) refuse(socket, httpErrorResponse(status, message));
       return;
     }
     const { connection, negotiated, protocol } = accepted;
+    handshaking.delete(socket);
     socket.write(response);
     connection[attachSocket]({
       socket: socket as import('node:net').Socket,
@@ -175,8 +194,12 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
         }
       }
       await Promise.all(all.map((c) => c.closed));
+      for (const socket of handshaking) socket.destroy();
       if (owned) {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Plain HTTP sockets (idle keep-alive, half-sent requests) would hold close() open.
+        server.closeAllConnections();
+        await stopped;
       }
     },
   };

@@ -38,9 +38,13 @@ export async function take(connection: WebSocketConnection, count: number): Prom
   return out;
 }
 
-/** A raw TCP socket to the server, with everything it receives collected. */
-export async function rawSocket(port: number): Promise<{ socket: Socket; received: () => Buffer; closed: Promise<void> }> {
-  const socket = netConnect(port, '127.0.0.1');
+/**
+ * A raw TCP socket to the server, with everything it receives collected.
+ * `allowHalfOpen`: do not answer the server's FIN, like a client that only
+ * stops writing — the server must then close the socket itself.
+ */
+export async function rawSocket(port: number, { allowHalfOpen = false } = {}): Promise<{ socket: Socket; received: () => Buffer; closed: Promise<void> }> {
+  const socket = netConnect({ port, host: '127.0.0.1', allowHalfOpen });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
