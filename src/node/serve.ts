@@ -135,6 +135,8 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
         if (allowed !== true) throw new HandshakeError(`origin ${JSON.stringify(valid.origin ?? null)} is not allowed`, 403);
       }
       if (socket.destroyed) return;
+      // close() may have started while the origin check ran; it only waits for connections it saw.
+      if (closing) throw new HandshakeError('server is shutting down', 503);
       const protocol = selectSubprotocol(valid.protocols, options.protocols);
       const negotiated = new ServerNegotiator(factories, { maxMessageSize: connectionOptions.maxSize }).respond(
         request.headers['sec-websocket-extensions'],
