@@ -133,8 +133,9 @@ describe('createExtensionPipeline: control frames bypass the stages', () => {
 });
 
 describe('createExtensionPipeline: Close ends the data', () => {
-  it('a Close waits for the data written before it; control frames after it wait behind it', async () => {
-    const slow = slowDataStage('transform');
+  // The last stage decides where control frames are put: an ordered chain (function forms) or the identity chain after a stream.
+  it.each(['transform', 'operator', 'frame', 'message'] as const)('a Close waits for the data written before a %s stage; control frames after it wait behind it', async (form) => {
+    const slow = slowDataStage(form);
     let sessionClosed = false;
     const pipeline = createExtensionPipeline([session(slow.stage, undefined, () => void (sessionClosed = true))]);
     const writer = pipeline.outgoing.writable.getWriter();
@@ -161,7 +162,7 @@ describe('createExtensionPipeline: Close ends the data', () => {
     await output.ended;
     expect(output.out.at(-1)).toBe('9:later');
     await pipeline.close();
-  });
+  }, 10_000);
 
   it('a data frame after a Close is a ProtocolError (1002) and stops the direction', async () => {
     const pipeline = createExtensionPipeline([session({ kind: 'frame', process: (f) => f })]);
@@ -223,6 +224,16 @@ describe('createExtensionPipeline: errors, abort and bounds with the bypass', ()
     expect(error).toBe(reason);
     expect(values).toEqual([]);
     await expect(writer.closed).rejects.toBe(reason);
+  });
+
+  it('a cancelled reader stops the input: a control frame written afterwards is refused', async () => {
+    const pipeline = createExtensionPipeline([session({ kind: 'transform', create: () => new TransformStream() })]);
+    const writer = pipeline.outgoing.writable.getWriter();
+    const reason = new Error('reader gone');
+    await pipeline.outgoing.readable.cancel(reason);
+    await settle();
+    await expect(writer.write(ping('x'))).rejects.toBe(reason);
+    await finish(pipeline);
   });
 
   it('close() on the writable waits until the stages have emitted their last frame', async () => {
