@@ -43,7 +43,12 @@ export interface ServeOptions extends ConnectionOptions {
   protocols?: SubprotocolSelector;
   /** Allowed origins or a check; a refused origin gets 403. Default: any origin. */
   origin?: OriginCheck;
-  /** Longest time an upgrade may spend in checks (origin hook) before a 503 (default 10 s). */
+  /**
+   * How long the HTTP upgrade may take (default 10 s): on a server wsx
+   * creates, receiving the request (headers, idle socket) and the checks
+   * (origin hook, then 503). With your own `server` only the checks: its
+   * `headersTimeout`/`requestTimeout` bound the request.
+   */
   handshakeTimeout?: number;
 }
 
@@ -101,8 +106,19 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
   const connectionOptions = resolveConnectionOptions(options);
   const factories = serverExtensionFactories(options);
   const handshakeTimeout = options.handshakeTimeout ?? 10_000;
+  if (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0) || !Number.isFinite(handshakeTimeout)) {
+    throw new TypeError(`handshakeTimeout must be a positive number, got ${String(handshakeTimeout)}`);
+  }
   const owned = options.server === undefined;
-  const server = options.server ?? createServer((_request, response) => {
+  // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval
+  // (30 s by default), and not at all for a client that sends nothing: the
+  // socket's idle timeout catches that one (upgraded sockets turn it off).
+  const httpOptions = {
+    headersTimeout: handshakeTimeout,
+    requestTimeout: handshakeTimeout,
+    connectionsCheckingInterval: Math.min(Math.max(handshakeTimeout / 4, 50), 30_000),
+  };
+  const server = options.server ?? createServer(httpOptions, (_request, response) => {
     response.writeHead(426, {
       'Content-Type': 'text/plain',
       Upgrade: 'websocket',
@@ -170,6 +186,7 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
   server.on('upgrade', onUpgrade);
 
   if (owned) {
+    server.on('connection', (socket: import('node:net').Socket) => socket.setTimeout(handshakeTimeout, () => socket.destroy()));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
