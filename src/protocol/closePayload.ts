@@ -11,13 +11,15 @@ import { isValidUtf8 } from './utf8.js';
 export const MAX_CLOSE_REASON_BYTES = 123;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM: a reason may start with U+FEFF like any other text; the default would strip it.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Builds a close frame payload. Without a code the payload is empty (and a
- * reason is then not allowed, the RFC puts it after the code). Throws a
- * `ProtocolError` for a code that may not be sent (1004–1006, 1015, < 1000,
- * unassigned ranges) or a reason longer than 123 UTF-8 bytes.
+ * reason is then not allowed, the RFC puts it after the code: `TypeError`).
+ * Throws a `RangeError` for a code that may not be sent (1004–1006, 1015,
+ * < 1000, unassigned ranges) or a reason longer than 123 UTF-8 bytes: these
+ * are the caller's mistakes, not a protocol violation by the peer.
  *
  * @example
  * encodeClosePayload(1000, 'bye'); // Uint8Array [0x03, 0xe8, 0x62, 0x79, 0x65]
@@ -25,13 +27,13 @@ const decoder = new TextDecoder();
  */
 export function encodeClosePayload(code?: number, reason = ''): Uint8Array {
   if (code === undefined) {
-    if (reason !== '') throw new ProtocolError('a close reason needs a close code');
+    if (reason !== '') throw new TypeError('a close reason needs a close code');
     return new Uint8Array(0);
   }
-  if (!isSendableCloseCode(code)) throw new ProtocolError(`close code ${code} may not be sent`);
+  if (!isSendableCloseCode(code)) throw new RangeError(`close code ${code} may not be sent`);
   const reasonBytes = encoder.encode(reason);
   if (reasonBytes.length > MAX_CLOSE_REASON_BYTES) {
-    throw new ProtocolError(
+    throw new RangeError(
       `close reason is ${reasonBytes.length} UTF-8 bytes, at most ${MAX_CLOSE_REASON_BYTES} fit in a close frame`,
     );
   }

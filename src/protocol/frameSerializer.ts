@@ -5,12 +5,15 @@
  * caller's payload is never modified: masking writes into the output buffer.
  * `serializeFrameParts` returns header and payload separately so an unmasked
  * payload reaches the socket (`writev`) without being copied.
+ *
+ * A frame no peer may receive is the caller's mistake, not the peer's: it is
+ * refused with a `RangeError`, never a `ProtocolError` whose 1002 would blame
+ * the other side.
  */
 import type { Frame } from './frame.js';
-import { ProtocolError } from './errors.js';
 import { isControlOpcode, isKnownOpcode } from './opcodes.js';
 import { maskCopy, writeRandomMaskKey } from './mask.js';
-import { allocUnsafeBytes } from './bytePool.js';
+import { allocOwnBytes, allocUnsafeBytes } from './bytePool.js';
 
 export interface SerializeOptions {
   /** Mask the payload (every client-to-server frame, RFC 6455 §5.3). */
@@ -24,14 +27,16 @@ export function frameHeaderLength(payloadLength: number, mask: boolean): number 
   return 2 + (payloadLength < 126 ? 0 : payloadLength < 0x10000 ? 2 : 8) + (mask ? 4 : 0);
 }
 
-/** Throws a `ProtocolError` for a frame no peer may receive. */
+/** Throws a `RangeError` for a frame no peer may receive (RFC 6455 §5.2, §5.5). */
 function checkFrame(frame: Frame): void {
-  if (!isKnownOpcode(frame.opcode)) throw new ProtocolError(`cannot send reserved opcode ${frame.opcode}`);
+  if (!isKnownOpcode(frame.opcode)) throw new RangeError(`cannot send reserved opcode ${frame.opcode}`);
   if (isControlOpcode(frame.opcode)) {
-    if (!frame.fin) throw new ProtocolError('cannot send a fragmented control frame');
-    if (frame.payload.length > 125) throw new ProtocolError('cannot send a control frame payload over 125 bytes');
+    if (!frame.fin) throw new RangeError('cannot send a fragmented control frame');
+    if (frame.payload.length > 125) throw new RangeError('cannot send a control frame payload over 125 bytes');
+    // No extension defines RSV bits for control frames; our own parser refuses them.
+    if (frame.rsv1 || frame.rsv2 || frame.rsv3) throw new RangeError('cannot send a control frame with an RSV bit set');
   }
-  if (frame.payload.length > Number.MAX_SAFE_INTEGER) throw new ProtocolError('payload too long to encode');
+  if (frame.payload.length > Number.MAX_SAFE_INTEGER) throw new RangeError('payload too long to encode');
 }
 
 /**
@@ -79,6 +84,8 @@ function writeHeader(frame: Frame, target: Uint8Array, options: SerializeOptions
 /**
  * Builds the header of `frame` (2–14 bytes, including the masking key when
  * masking) and returns the key used, so the caller can mask the payload.
+ * The header is a buffer of its own (it may be queued in a stream, kept or
+ * transferred).
  *
  * @example
  * const { header } = encodeFrameHeader(createFrame(Opcode.Text, new Uint8Array(5)), { mask: false });
@@ -86,14 +93,14 @@ function writeHeader(frame: Frame, target: Uint8Array, options: SerializeOptions
  */
 export function encodeFrameHeader(frame: Frame, options: SerializeOptions): { header: Uint8Array; maskKey?: Uint8Array } {
   checkFrame(frame);
-  const header = allocUnsafeBytes(frameHeaderLength(frame.payload.length, options.mask));
+  const header = allocOwnBytes(frameHeaderLength(frame.payload.length, options.mask));
   const size = writeHeader(frame, header, options);
   return options.mask ? { header, maskKey: header.subarray(size - 4, size) } : { header };
 }
 
 /**
- * Serializes `frame` into one new buffer, masked if asked. Never mutates
- * `frame.payload`.
+ * Serializes `frame` into one new buffer of its own, masked if asked. Never
+ * mutates `frame.payload`.
  *
  * @example
  * serializeFrame(createFrame(Opcode.Text, new TextEncoder().encode('Hello')), { mask: false });
@@ -102,7 +109,7 @@ export function encodeFrameHeader(frame: Frame, options: SerializeOptions): { he
 export function serializeFrame(frame: Frame, options: SerializeOptions): Uint8Array {
   checkFrame(frame);
   const payload = frame.payload;
-  const out = allocUnsafeBytes(frameHeaderLength(payload.length, options.mask) + payload.length);
+  const out = allocOwnBytes(frameHeaderLength(payload.length, options.mask) + payload.length);
   const size = writeHeader(frame, out, options);
   if (options.mask) maskCopy(payload, out, size, out, size - 4);
   else out.set(payload, size);
@@ -115,6 +122,10 @@ export function serializeFrame(frame: Frame, options: SerializeOptions): Uint8Ar
  * Masked: the masked payload must be a new buffer anyway, so the header is
  * written in front of it: `[frame]` in one buffer. An empty payload yields
  * `[header]`.
+ *
+ * For a socket write only: an unmasked header is carved from a shared slab
+ * (allocating 2–10 bytes on their own costs more than the write), so write
+ * it and let it go — never keep or transfer it.
  *
  * @example
  * const parts = serializeFrameParts(frame, { mask: false });

@@ -70,8 +70,8 @@ describe('ConnectionCore', () => {
 
   it('rejects unsendable codes and long reasons before changing state', () => {
     const core = new ConnectionCore('client');
-    expect(() => core.close(1006)).toThrow(ProtocolError);
-    expect(() => core.close(1000, 'x'.repeat(124))).toThrow(ProtocolError);
+    expect(() => core.close(1006)).toThrow(RangeError); // a local mistake, not a peer violation
+    expect(() => core.close(1000, 'x'.repeat(124))).toThrow(RangeError);
     expect(core.state).toBe('open');
   });
 

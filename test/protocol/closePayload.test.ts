@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decodeClosePayload, encodeClosePayload, InvalidDataError, ProtocolError } from '../../src/protocol/index.js';
+import { decodeClosePayload, encodeClosePayload, InvalidDataError, ProtocolError, WebSocketError } from '../../src/protocol/index.js';
+
+/** A local mistake is a plain RangeError/TypeError: never a WebSocketError whose close code would blame the peer. */
+function localError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).not.toBeInstanceOf(WebSocketError);
+    return error;
+  }
+  throw new Error('expected a throw');
+}
 
 describe('encodeClosePayload', () => {
   it('writes the code big-endian followed by the UTF-8 reason', () => {
@@ -10,17 +21,23 @@ describe('encodeClosePayload', () => {
 
   it('accepts a 123-byte reason and refuses 124 bytes (multi-byte characters counted in bytes)', () => {
     expect(encodeClosePayload(1000, 'a'.repeat(123)).length).toBe(125);
-    expect(() => encodeClosePayload(1000, 'a'.repeat(124))).toThrow(ProtocolError);
+    expect(localError(() => encodeClosePayload(1000, 'a'.repeat(124)))).toBeInstanceOf(RangeError);
     expect(encodeClosePayload(1000, '€'.repeat(41)).length).toBe(125); // 41 × 3 bytes = 123
-    expect(() => encodeClosePayload(1000, '€'.repeat(41) + 'a')).toThrow(ProtocolError);
+    expect(localError(() => encodeClosePayload(1000, '€'.repeat(41) + 'a'))).toBeInstanceOf(RangeError);
   });
 
   it.each([0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 1000.5])('refuses to send code %s', (code) => {
-    expect(() => encodeClosePayload(code)).toThrow(ProtocolError);
+    expect(localError(() => encodeClosePayload(code))).toBeInstanceOf(RangeError);
   });
 
   it('refuses a reason without a code', () => {
-    expect(() => encodeClosePayload(undefined, 'why')).toThrow(ProtocolError);
+    expect(localError(() => encodeClosePayload(undefined, 'why'))).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('close reasons keep a leading U+FEFF', () => {
+  it('decodes exactly the reason that was encoded', () => {
+    expect(decodeClosePayload(encodeClosePayload(1000, '\uFEFFbye'))).toEqual({ code: 1000, reason: '\uFEFFbye' });
   });
 });
 

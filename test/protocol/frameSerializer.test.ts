@@ -60,10 +60,32 @@ describe('serializeFrame', () => {
     ['a ping over 125 bytes', createFrame(Opcode.Ping, new Uint8Array(126))],
     ['a fragmented close', createFrame(Opcode.Close, new Uint8Array(0), { fin: false })],
     ['a reserved opcode', { ...createFrame(Opcode.Binary, new Uint8Array(0)), opcode: 0x3 as Opcode }],
-  ])('refuses to send %s', (_name, frame) => {
-    expect(() => serializeFrame(frame, { mask: false })).toThrow(ProtocolError);
-    expect(() => serializeFrameParts(frame, { mask: true })).toThrow(ProtocolError);
-    expect(() => encodeFrameHeader(frame, { mask: false })).toThrow(ProtocolError);
+    ['a ping with RSV1', createFrame(Opcode.Ping, new Uint8Array(0), { rsv1: true })],
+    ['a close with RSV3', createFrame(Opcode.Close, new Uint8Array(0), { rsv3: true })],
+  ])('refuses to send %s with a RangeError (a local mistake, not the peer\'s 1002)', (_name, frame) => {
+    for (const send of [
+      () => serializeFrame(frame, { mask: false }),
+      () => serializeFrameParts(frame, { mask: true }),
+      () => serializeFrameParts(frame, { mask: false }),
+      () => encodeFrameHeader(frame, { mask: false }),
+    ]) {
+      expect(send).toThrow(RangeError);
+      expect(send).not.toThrow(ProtocolError);
+    }
+  });
+
+  it('gives every serialized frame and header a buffer of its own (safe to keep or transfer)', () => {
+    const frame = createFrame(Opcode.Text, new Uint8Array([0x41, 0x42]));
+    for (const mask of [false, true]) {
+      const a = serializeFrame(frame, { mask });
+      const b = serializeFrame(frame, { mask });
+      expect(a.byteOffset).toBe(0);
+      expect(a.buffer.byteLength).toBe(a.length);
+      structuredClone(a.buffer, { transfer: [a.buffer] });
+      expect(b.length).toBe(mask ? 8 : 4);
+      const { header } = encodeFrameHeader(frame, { mask });
+      expect(header.buffer.byteLength).toBe(header.length);
+    }
   });
 
   it('refuses a masking key that is not 4 bytes', () => {

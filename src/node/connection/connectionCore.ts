@@ -127,7 +127,7 @@ export class ConnectionCore {
 
   /**
    * Starts the closing handshake. Validates code and reason first (throws a
-   * `TypeError`-like `ProtocolError` for an unsendable code or a reason over 123 bytes).
+   * `RangeError` for an unsendable code or a reason over 123 bytes: a local mistake).
    */
   close(code?: number, reason?: string): ConnectionAction[] {
     const payload = encodeClosePayload(code, reason);
