@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 /** Writes `chunk` to `socket` repeatedly for `ms`, honouring its backpressure; returns bytes written. */
-async function flood(socket: Socket, chunk: Buffer, ms: number): Promise<number> {
+async function flood(socket: Socket, chunk: Uint8Array, ms: number): Promise<number> {
   let written = 0;
   const until = Date.now() + ms;
   while (Date.now() < until && !socket.destroyed) {

@@ -56,6 +56,7 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
   readonly #init: DriverInit;
   readonly #channels: FrameChannel[];
   #closeRequested = false;
+  #readerPaused = false;
   readonly #timers = new ConnectionTimers(this);
   /** Settles once the socket is gone and every session has released its resources. */
   readonly closed: Promise<CloseInfo>;
@@ -152,6 +153,17 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
     this.close(CloseCode.Normal);
   }
 
+  /**
+   * InboundHost: our reader is full and the socket paused. A pong sent by a
+   * healthy peer would sit unread, so the pong deadline waits meanwhile and
+   * restarts in full once reading resumes.
+   */
+  readerBackpressure(paused: boolean): void {
+    this.#readerPaused = paused;
+    if (paused) this.#timers.stopPong();
+    else if (this.core.awaitingPong) this.#timers.armPong(this.#init.options.pongTimeout);
+  }
+
   /** InboundHost: a ping, pong or close frame from the peer. */
   control(frame: Frame): void {
     let actions: ConnectionAction[];
@@ -205,6 +217,7 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
 
   /** Keepalive tick: ping, then arm the pong timer. */
   ping(): void {
+    if (this.#readerPaused) return; // its pong could not be read: no deadline to run
     const actions = this.core.ping();
     if (actions.length === 0) return; // closing, or the previous ping's pong timer is still running
     this.#run(actions);

@@ -40,6 +40,12 @@ export class ConnectionTimers {
     this.#pong = setTimeout(pongDeadline, timeout, this.#owner).unref();
   }
 
+  /** Stops the pong deadline (it is re-armed with `armPong`). */
+  stopPong(): void {
+    clearTimeout(this.#pong);
+    this.#pong = undefined;
+  }
+
   /** Arms the close deadline once; later calls keep the first deadline. */
   armClose(timeout: number): void {
     this.#close ??= setTimeout(closeDeadline, timeout, this.#owner).unref();

@@ -31,6 +31,12 @@ export interface InboundHost {
   fail(error: unknown): void;
   /** The reader cancelled: the connection should close. */
   readerCancelled(): void;
+  /**
+   * Reading from the socket stopped (`true`) or restarted (`false`) because
+   * the application's queue is full: nothing from the peer, pongs included,
+   * is seen meanwhile.
+   */
+  readerBackpressure(paused: boolean): void;
 }
 
 export interface InboundOptions {
@@ -59,6 +65,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
   #next = 0;
   #waiting = false; // an async stage is working on a frame
   #paused = false;
+  #readerFull = false; // paused because the application's queue is full
   #held = false; // our writes are backed up: read nothing, not even control frames, until they drain
   #done = false; // no more frames will be processed
   #ended = false; // the readable is closed or errored
@@ -81,6 +88,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
 
   /** ReadableStream source: the reader wants more. */
   pull(): void {
+    this.#setReaderFull(false);
     this.#drain();
   }
 
@@ -89,6 +97,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
     // Data is dropped from now on, but frames are still read: the peer's
     // Close must arrive for a clean closing handshake.
     this.#ended = true;
+    this.#setReaderFull(false);
     this.#host.readerCancelled();
   }
 
@@ -144,6 +153,7 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
       if (!this.#ended && !this.#discarding && this.#violation === undefined && this.#controller.desiredSize! <= 0) {
         if (!this.#draining) {
           this.#pause();
+          this.#setReaderFull(true);
           return;
         }
         // Our Close is out and the reader is full: keep reading for the
@@ -188,6 +198,12 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
   #fail(error: unknown): void {
     this.#stop();
     this.#host.fail(error);
+  }
+
+  #setReaderFull(full: boolean): void {
+    if (this.#readerFull === full) return;
+    this.#readerFull = full;
+    this.#host.readerBackpressure(full);
   }
 
   #pause(): void {
