@@ -243,7 +243,11 @@ export class ConnectionDriver implements InboundHost, OutboundHost, TimerOwner {
     }
     this.outbound.fail(info.error ?? new DOMException('the connection is closed', 'InvalidStateError'));
     this.#socket.removeAllListeners('data');
-    await closeSessions(this.#init.negotiated.sessions).catch(() => undefined);
+    // A session's close() is third-party code: give it closeTimeout, no more.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#init.options.closeTimeout).unref()));
+    await Promise.race([closeSessions(this.#init.negotiated.sessions).catch(() => undefined), deadline]);
+    clearTimeout(timer);
     return info;
   }
 }
