@@ -13,7 +13,7 @@ import type { DataOpcode } from './opcodes.js';
 import { InvalidDataError, PayloadTooBigError, ProtocolError } from './errors.js';
 import { isControlOpcode, Opcode } from './opcodes.js';
 import { Utf8Validator } from './utf8.js';
-import { allocUnsafeBytes } from './bytePool.js';
+import { allocOwnBytes } from './bytePool.js';
 
 export interface MessageAssemblerOptions {
   /** Largest message in bytes (default `Infinity`); a larger one is 1009. */
@@ -27,15 +27,28 @@ export interface MessageAssemblerOptions {
 
 /** Fragments below this size are copied together rather than kept as separate views. */
 const SMALL_FRAGMENT = 1024;
-/** Size of the buffer small fragments are copied into. */
-const TAIL_SIZE = 16 * 1024;
+/**
+ * Largest buffer small fragments are copied into. The first one is sized to
+ * the fragments (at least 256 bytes) and doubles up to this, so a short
+ * fragmented message does not cost 16 KiB of zero-filling.
+ */
+const MAX_TAIL = 16 * 1024;
+const MIN_TAIL = 256;
 
-/** Joins payloads into one buffer; a single part is returned as is. */
+/**
+ * Joins payloads into one new buffer of its own; a single part is returned as
+ * is. `total`, when given, must be the parts' summed length (a RangeError
+ * otherwise: a larger total would hand out uninitialised bytes).
+ *
+ * @example
+ * concatBytes([new Uint8Array([1, 2]), new Uint8Array([3])]); // Uint8Array [1, 2, 3]
+ */
 export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  if (total !== undefined && total !== size) throw new RangeError(`concatBytes: total ${total} is not the parts' length ${size}`);
   if (parts.length === 1) return parts[0]!;
-  let size = total ?? 0;
-  if (total === undefined) for (const part of parts) size += part.length;
-  const out = allocUnsafeBytes(size); // every byte is written below
+  const out = allocOwnBytes(size); // every byte is written below
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);
@@ -67,7 +80,10 @@ export class MessageAssembler {
   #tailUsed = 0;
 
   constructor(options: MessageAssemblerOptions = {}) {
-    this.#maxMessageSize = options.maxMessageSize ?? Infinity;
+    const max = options.maxMessageSize ?? Infinity;
+    // NaN or a negative would silently turn the limit off.
+    if (typeof max !== 'number' || !(max >= 0)) throw new RangeError(`maxMessageSize must be a number ≥ 0, got ${String(max)}`);
+    this.#maxMessageSize = max;
     this.#validateUtf8 = options.validateUtf8 ?? true;
   }
 
@@ -142,11 +158,22 @@ export class MessageAssembler {
       this.#parts.push(payload);
       return;
     }
-    if (this.#tail === null || this.#tailUsed + length > this.#tail.length) {
-      this.#flushTail();
-      this.#tail = new Uint8Array(TAIL_SIZE);
+    const tail = this.#tail;
+    if (tail === null) {
+      this.#tail = new Uint8Array(Math.max(MIN_TAIL, 2 * length));
+    } else if (this.#tailUsed + length > tail.length) {
+      const needed = this.#tailUsed + length;
+      if (needed <= MAX_TAIL) {
+        // Grow geometrically while small: copying what is there is cheaper than another part.
+        const grown = new Uint8Array(Math.min(MAX_TAIL, Math.max(2 * tail.length, needed)));
+        grown.set(tail.subarray(0, this.#tailUsed));
+        this.#tail = grown;
+      } else {
+        this.#flushTail();
+        this.#tail = new Uint8Array(MAX_TAIL);
+      }
     }
-    this.#tail.set(payload, this.#tailUsed);
+    this.#tail!.set(payload, this.#tailUsed);
     this.#tailUsed += length;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  concatBytes,
   createFrame,
   fragmentMessage,
   InvalidDataError,
@@ -159,5 +160,67 @@ describe('fragmentMessage', () => {
         expect(results.at(-1)).toEqual(original);
       }),
     );
+  });
+});
+
+describe('MessageAssembler resources', () => {
+  it('refuses a maxMessageSize that is not a number ≥ 0 (NaN would turn the limit off)', () => {
+    for (const bad of [NaN, -1, '5' as unknown as number]) {
+      expect(() => new MessageAssembler({ maxMessageSize: bad })).toThrow(RangeError);
+    }
+    expect(() => new MessageAssembler({ maxMessageSize: 0 }).push(createFrame(Opcode.Binary, new Uint8Array(1)))).toThrow(
+      PayloadTooBigError,
+    );
+  });
+
+  it('returns joined messages in exact buffers of their own', () => {
+    for (const size of [10, 600, 1500, 3000, 20_000]) {
+      const assembler = new MessageAssembler();
+      assembler.push(createFrame(Opcode.Binary, new Uint8Array(size).fill(1), { fin: false }));
+      const out = assembler.push(createFrame(Opcode.Continuation, new Uint8Array(size).fill(2)))!;
+      expect(out.data.length).toBe(2 * size);
+      expect(out.data.byteOffset).toBe(0);
+      expect(out.data.buffer.byteLength).toBe(2 * size);
+    }
+  });
+
+  it('holds memory in proportion to a small open message, not a 16 KiB buffer each', () => {
+    globalThis.gc?.();
+    const before = process.memoryUsage().arrayBuffers;
+    const open: MessageAssembler[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const assembler = new MessageAssembler();
+      assembler.push(createFrame(Opcode.Binary, new Uint8Array(100), { fin: false }));
+      open.push(assembler);
+    }
+    const grown = process.memoryUsage().arrayBuffers - before;
+    // 2000 × 16 KiB would be 32 MiB; a tail sized to the fragments is ~2000 × 256 B.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    expect(open).toHaveLength(2000);
+  });
+
+  it('still assembles many small fragments exactly as the tail grows', () => {
+    for (const sizeOf of [(i: number) => 37 + (i % 50), () => 1023, (i: number) => (i % 3 === 0 ? 1023 : 1)]) {
+      const assembler = new MessageAssembler();
+      const expected: number[] = [];
+      let out: Message | null = null;
+      for (let i = 0; i < 100; i++) {
+        const piece = new Uint8Array(sizeOf(i)).fill(i & 0xff);
+        expected.push(...piece);
+        out = assembler.push(createFrame(i === 0 ? Opcode.Binary : Opcode.Continuation, piece, { fin: i === 99 }));
+      }
+      expect(Buffer.from(out!.data).equals(Buffer.from(expected))).toBe(true);
+    }
+  });
+});
+
+describe('concatBytes', () => {
+  it('joins parts; a total that does not match their sum is a RangeError, never uninitialised memory', () => {
+    const parts = [new Uint8Array([1, 2]), new Uint8Array([3])];
+    expect(Array.from(concatBytes(parts))).toEqual([1, 2, 3]);
+    expect(Array.from(concatBytes(parts, 3))).toEqual([1, 2, 3]);
+    expect(() => concatBytes(parts, 5000)).toThrow(RangeError);
+    expect(() => concatBytes(parts, 2)).toThrow(RangeError);
+    expect(concatBytes([]).length).toBe(0);
   });
 });
