@@ -18,17 +18,23 @@ export interface ServeCommandOptions {
 
 export async function serveCommand(options: ServeCommandOptions): Promise<WebSocketServer> {
   let counter = 0;
+  const skipped = new WeakMap<WebSocketConnection, number>();
+  const onSkip = (connection: WebSocketConnection): void => void skipped.set(connection, (skipped.get(connection) ?? 0) + 1);
   const server = await serve(
     async (connection, request) => {
       const id = ++counter;
       const peer = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
       options.log(`[#${id}] connected from ${peer}; extensions: ${connection.extensions || '(none)'}`);
       void connection.closed.then(({ closeCode, reason }) => {
-        options.log(`[#${id}] closed ${closeCode}${reason ? ` "${reason}"` : ''}; ${formatStats(connection.stats)}`);
+        const missed = skipped.get(connection);
+        options.log(
+          `[#${id}] closed ${closeCode}${reason ? ` "${reason}"` : ''}; ${formatStats(connection.stats)}` +
+            (missed ? `; ${missed} broadcast messages skipped (slow reader)` : ''),
+        );
       });
       try {
         for await (const message of connection) {
-          if (options.broadcast) broadcast(server.connections, message);
+          if (options.broadcast) broadcast(server.connections, message, onSkip);
           else await connection.send(message);
         }
       } catch {
@@ -43,8 +49,25 @@ export async function serveCommand(options: ServeCommandOptions): Promise<WebSoc
   return server;
 }
 
-function broadcast(connections: ReadonlySet<WebSocketConnection>, message: string | Uint8Array): void {
+// Sends to one connection still waiting for backpressure before it is skipped.
+const MAX_PENDING_SENDS = 16;
+const pending = new WeakMap<WebSocketConnection, number>();
+
+/**
+ * Sends to every open connection. A hub cannot wait for its slowest reader
+ * (everyone would stall) nor queue for it without limit (memory): a
+ * connection with too many sends in flight misses messages until it catches up.
+ */
+function broadcast(connections: ReadonlySet<WebSocketConnection>, message: string | Uint8Array, onSkip: (c: WebSocketConnection) => void): void {
   for (const connection of connections) {
-    if (connection.readyState === 'open') connection.send(message).catch(() => undefined);
+    if (connection.readyState !== 'open') continue;
+    const inFlight = pending.get(connection) ?? 0;
+    if (inFlight >= MAX_PENDING_SENDS) {
+      onSkip(connection);
+      continue;
+    }
+    pending.set(connection, inFlight + 1);
+    const settle = (): void => void pending.set(connection, (pending.get(connection) ?? 1) - 1);
+    connection.send(message).then(settle, settle);
   }
 }
