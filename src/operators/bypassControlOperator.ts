@@ -39,6 +39,8 @@ export function bypassControlOperator(stages: OperatorFunction<Frame, Frame>): O
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           dataDone = true;
+          // Stages that end on their own (`take`) end the direction, as they did before the bypass.
+          if (!sourceDone && !router.closeSeen) return subscriber.complete();
           router.dataEnded();
           finish();
         },

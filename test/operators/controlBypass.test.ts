@@ -1,6 +1,6 @@
 // Control frames around the stages of applyExtensions(), in marbles.
 import { describe, expect, it } from 'vitest';
-import { delay, map, tap, type OperatorFunction } from 'rxjs';
+import { delay, map, take, tap, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createFrame, type Frame } from '../../src/protocol/frame.js';
 import { Opcode } from '../../src/protocol/opcodes.js';
@@ -84,6 +84,14 @@ describe('applyExtensions: control frames bypass the stages (virtual time)', () 
     scheduler().run(({ cold, expectObservable }) => {
       const { outgoing } = applyExtensions([session({ kind: 'frame', process: (f) => f })]);
       expectObservable(cold('x-t|', values).pipe(outgoing)).toBe('x-#', out, new ProtocolError('data frame (opcode 1) after a Close frame'));
+    });
+  });
+
+  it('stages that complete on their own (take) end the direction', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const { outgoing } = applyExtensions([session(fromOperator(take(1)))]);
+      // The first data frame passes (a one-byte payload, untouched), then the direction completes: q is not emitted.
+      expectObservable(cold('p-t-q-t|', values).pipe(outgoing)).toBe('p-(t|)', out);
     });
   });
 
