@@ -15,7 +15,8 @@ import { transformToOperator } from './transformToOperator.js';
  * - `transform` stages run through a fresh TransformStream per subscription;
  * - `frame` / `message` stages run on the same ordering engine as the stream
  *   form, with the stage's `concurrency` (default 1): results in wire order,
- *   control frames in position, errors as `ExtensionError` unless already typed.
+ *   control frames in position (on its own; `applyExtensions` routes them
+ *   around its stages), errors as `ExtensionError` unless already typed.
  *
  * @example
  * frames$.pipe(stageToOperator(session.outgoing)).subscribe(send);

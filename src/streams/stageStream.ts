@@ -13,7 +13,8 @@ import { frameStep, messageStep } from './stageSteps.js';
 /**
  * - `transform` and `operator` stages already know how to make a stream: `create()`.
  * - `frame` stages run per data frame with `stage.concurrency` (default 1) in
- *   flight, results in wire order; control frames keep their position untouched.
+ *   flight, results in wire order; control frames keep their position untouched
+ *   (a single stage used on its own; a pipeline routes them around its stages).
  * - `message` stages get whole messages (data frames joined) and their result
  *   goes out as one fin frame with the opcode and RSV bits of the returned message.
  *
