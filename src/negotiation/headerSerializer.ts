@@ -1,19 +1,18 @@
 import type { ExtensionHeaderItem } from '../protocol/extension.js';
 import { InvalidParameterName, InvalidParameterValue, NegotiationError } from '../protocol/errors.js';
-import { isQuotedPairChar, isToken } from './token.js';
+import { isToken } from './token.js';
 
 /**
  * Serializes extension items into a `Sec-WebSocket-Extensions` value, in the
  * canonical form `name; param; param=value, other` that
  * `parseExtensionHeader` reads back unchanged.
  *
- * Values that are tokens are written bare; any other value is written as a
- * quoted-string with `"` and `\` escaped. (RFC 6455 §9.1 requires a quoted
- * value to unescape to a token, so a strict peer, including our own parser,
- * refuses such a header; quoting keeps the header well-formed HTTP for lenient
- * peers.) Names must be tokens, and values holding characters that cannot
- * appear in an HTTP field at all (CR, LF, NUL, other controls, > U+00FF) are
- * refused, so no caller can inject header lines.
+ * Names and values must be tokens and are written bare. RFC 6455 §9.1 allows
+ * a quoted value only when it unescapes to a token, so quoting never makes a
+ * value sendable: anything else would be refused by a strict peer (our own
+ * `ServerNegotiator` answers 400), so it is refused here, before it is sent.
+ * Tokens cannot hold CR, LF or separators, so no caller can inject header
+ * lines either.
  *
  * @throws NegotiationError / InvalidParameterName / InvalidParameterValue
  *
@@ -39,14 +38,6 @@ function serializeItem(item: ExtensionHeaderItem): string {
 }
 
 function serializeValue(value: string, param: string, extension: string): string {
-  if (isToken(value)) return value;
-  let quoted = '"';
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (!isQuotedPairChar(code)) {
-      throw new InvalidParameterValue(param, value, extension, 'contains a character not allowed in an HTTP header');
-    }
-    quoted += code === 0x22 || code === 0x5c ? `\\${value[i]}` : value[i];
-  }
-  return `${quoted}"`;
+  if (!isToken(value)) throw new InvalidParameterValue(param, value, extension, 'not a token (RFC 6455 §9.1)');
+  return value;
 }

@@ -1,4 +1,5 @@
-import { NegotiationError } from '../protocol/errors.js';
+import { CloseCode } from '../protocol/closeCodes.js';
+import { ExtensionError, NegotiationError } from '../protocol/errors.js';
 import type {
   ExtensionHeaderItem,
   ExtensionParams,
@@ -32,7 +33,9 @@ import { findRsvConflict } from './rsvBits.js';
  *
  * A decline is never an error (RFC 7692 §7): the handshake continues without
  * that extension. A malformed request header throws
- * `ExtensionHeaderSyntaxError`, whose `httpStatus` is 400.
+ * `ExtensionHeaderSyntaxError`, whose `httpStatus` is 400. A factory that
+ * answers parameters no header can carry is a server bug, not bad input: an
+ * `ExtensionError` with `httpStatus` 500 (close code 1011).
  *
  * @example
  * ```ts
@@ -72,7 +75,7 @@ export class ServerNegotiator {
           break;
         }
       }
-      return negotiatedExtensions(response.length > 0 ? serializeExtensionHeader(response) : null, sessions);
+      return negotiatedExtensions(response.length > 0 ? serializeResponse(response) : null, sessions);
     } catch (error) {
       abandonSessions(sessions);
       throw error;
@@ -90,6 +93,19 @@ export class ServerNegotiator {
       if (error instanceof NegotiationError) return null; // an offer it cannot accept: decline
       throw error;
     }
+  }
+}
+
+/** The response header; our own factories' unsendable answers are a 500, never the client's 400. */
+function serializeResponse(response: readonly ExtensionHeaderItem[]): string {
+  try {
+    return serializeExtensionHeader(response);
+  } catch (cause) {
+    throw new ExtensionError(`a server extension answered parameters that cannot be sent: ${(cause as Error).message}`, {
+      cause,
+      closeCode: CloseCode.InternalError,
+      httpStatus: 500,
+    });
   }
 }
 

@@ -20,11 +20,16 @@ describe('ClientNegotiator.offer', () => {
     const client = new ClientNegotiator([
       scriptedClient('permessage-deflate', { offers: [[['client_max_window_bits', '10']], [['client_max_window_bits', true]]] }),
       scriptedClient('x-none', { offers: [] }),
-      scriptedClient('__proto__', { offers: [[['constructor', 'a b']]] }),
+      scriptedClient('__proto__', { offers: [[['constructor', 'a.b']]] }),
     ]);
     expect(client.offer()).toBe(
-      'permessage-deflate; client_max_window_bits=10, permessage-deflate; client_max_window_bits, __proto__; constructor="a b"',
+      'permessage-deflate; client_max_window_bits=10, permessage-deflate; client_max_window_bits, __proto__; constructor=a.b',
     );
+  });
+
+  it('refuses to offer a value that is not a token (RFC 6455 §9.1): a strict server would answer 400', () => {
+    const client = new ClientNegotiator([scriptedClient('x-ext', { offers: [[['mode', 'a b']]] })]);
+    expect(() => client.offer()).toThrow(InvalidParameterValue);
   });
 
   it('returns null when nothing is offered', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExtensionHeaderSyntaxError } from '../../src/negotiation/headerSyntaxError.js';
 import { ServerNegotiator } from '../../src/negotiation/serverNegotiator.js';
-import { DuplicateParameter } from '../../src/protocol/errors.js';
+import { DuplicateParameter, ExtensionError, InvalidParameterValue, NegotiationError } from '../../src/protocol/errors.js';
 import { scriptedServer } from './support/scriptedFactories.js';
 
 const names = (r: { sessions: readonly { name: string }[] }) => r.sessions.map((s) => s.name);
@@ -69,6 +69,24 @@ describe('ServerNegotiator.respond', () => {
     const b = scriptedServer('b', { verdict: crash });
     expect(() => new ServerNegotiator([a, b]).respond('a, b')).toThrow(crash);
     expect(a.created[0]!.closed).toBe(1);
+  });
+
+  it('reports a factory answering a value that cannot be sent as its own fault (HTTP 500, 1011), not the client\'s (400)', () => {
+    const a = scriptedServer('a');
+    const b = scriptedServer('b', { answer: [['mode', 'a b']] });
+    let error: unknown;
+    try {
+      new ServerNegotiator([a, b]).respond('a, b');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ExtensionError);
+    expect(error).not.toBeInstanceOf(NegotiationError);
+    expect((error as ExtensionError).httpStatus).toBe(500);
+    expect((error as ExtensionError).closeCode).toBe(1011);
+    expect((error as ExtensionError).cause).toBeInstanceOf(InvalidParameterValue);
+    expect(a.created[0]!.closed).toBe(1);
+    expect(b.created[0]!.closed).toBe(1);
   });
 
   it('never activates two extensions sharing an RSV bit: the later one is declined and closed', () => {
