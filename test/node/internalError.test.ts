@@ -31,7 +31,7 @@ describe('internal errors', () => {
     const error = new WebSocketError('internal error: cannot open /srv/secret.key', 1011, { cause: new Error('cannot open /srv/secret.key') });
     expect(decodeClosePayload(safeClosePayload(error))).toEqual({ code: 1011, reason: 'internal error' });
     // Our own typed errors keep their reason.
-    expect(decodeClosePayload(safeClosePayload(new PayloadTooBigError('message over 1024 bytes')))).toEqual({ code: 1009, reason: 'message over 1024 bytes' });
+    expect(decodeClosePayload(safeClosePayload(new PayloadTooBigError('message over 1024 bytes', 1024)))).toEqual({ code: 1009, reason: 'message over 1024 bytes' });
   });
 
   it('a throwing extension stage reaches the peer as a bare 1010 "extension failed"; the details stay in closed.error', async () => {
