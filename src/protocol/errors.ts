@@ -40,10 +40,15 @@ export class PayloadTooBigError extends WebSocketError {
   }
 }
 
-/** An extension failed while running, or a required one is missing (close 1010). */
+/**
+ * An extension failed while running (close 1011, internal error). Not 1010:
+ * RFC 6455 §7.4.1 keeps that for a client whose required extension was not
+ * negotiated (`NegotiationError`). Data an incoming extension cannot decode
+ * is the peer's fault: `InvalidDataError` (1007).
+ */
 export class ExtensionError extends WebSocketError {
-  constructor(message: string, options?: { cause?: unknown; closeCode?: number }) {
-    super(message, options?.closeCode ?? CloseCode.MandatoryExtension, options);
+  constructor(message: string, options?: { cause?: unknown; closeCode?: number; httpStatus?: number }) {
+    super(message, options?.closeCode ?? CloseCode.InternalError, options);
   }
 }
 

@@ -5,7 +5,7 @@
  * handed over at once.
  */
 import { Buffer } from 'node:buffer';
-import { ExtensionError } from '../../protocol/errors.js';
+import { ExtensionError, InvalidDataError, type WebSocketError } from '../../protocol/errors.js';
 import type { ExtensionParams, ExtensionSession, MessageStage } from '../../protocol/extension.js';
 import type { RsvBits } from '../../protocol/frame.js';
 import type { Message } from '../../protocol/message.js';
@@ -38,7 +38,10 @@ export function fayeSession(
   const stage = (method: Method): MessageStage => {
     // As in faye's pipeline, the first error stops the direction: the faye
     // session (permessage-deflate's inflater, say) is unusable after it.
-    let failure: ExtensionError | null = null;
+    let failure: WebSocketError | null = null;
+    // A faye session reports errors untyped: while decoding they mean the
+    // peer's data could not be decoded (1007), while encoding our side failed (1011).
+    const Failure = method === 'processIncomingMessage' ? InvalidDataError : ExtensionError;
     const finish = (out: FayeMessage): Message => {
       const message = toMessage(plugin.name, out);
       // faye sessions leave their RSV bits set on decoded messages (faye's
@@ -60,7 +63,7 @@ export function fayeSession(
             done = true;
             if (--pending === 0) drained?.();
             if (error) {
-              failure ??= new ExtensionError(`${plugin.name}: ${error.message}`, { cause: error });
+              failure ??= new Failure(`${plugin.name}: ${error.message}`, { cause: error });
               return reject(failure);
             }
             try {

@@ -8,7 +8,7 @@
  * Method names are camelCase; parameters keep Python's shape, `[name, value]`
  * with `null` for a bare parameter (Python's `None`).
  */
-import { ExtensionError, NegotiationError, WebSocketError } from '../../protocol/errors.js';
+import { ExtensionError, InvalidDataError, NegotiationError, WebSocketError } from '../../protocol/errors.js';
 import type {
   ClientExtensionFactory,
   ExtensionParams,
@@ -132,7 +132,9 @@ function pythonStyleSession(
 ): ExtensionSession {
   const limit = options?.maxMessageSize;
   const maxSize = limit === undefined || limit === Infinity ? null : limit;
-  const stage = (run: (frame: PythonStyleFrame) => PythonStyleFrame): FrameStage => ({
+  // An untyped failure while decoding means the peer's data could not be
+  // decoded (1007); while encoding, our side failed (1011).
+  const stage = (run: (frame: PythonStyleFrame) => PythonStyleFrame, Failure: typeof InvalidDataError | typeof ExtensionError): FrameStage => ({
     kind: 'frame',
     concurrency: 1, // Python extensions are stateful and synchronous: strictly one frame at a time
     process(frame) {
@@ -140,7 +142,7 @@ function pythonStyleSession(
         return toWsxFrame(run(toPythonFrame(frame)));
       } catch (error) {
         if (error instanceof WebSocketError) throw error;
-        throw new ExtensionError(`${extension.name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+        throw new Failure(`${extension.name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       }
     },
   });
@@ -148,8 +150,8 @@ function pythonStyleSession(
     name: extension.name,
     params,
     rsv: { ...(extension.rsv ?? adapterOptions.rsv ?? {}) },
-    outgoing: stage((frame) => extension.encode(frame)),
-    incoming: stage((frame) => extension.decode(frame, { maxSize })),
+    outgoing: stage((frame) => extension.encode(frame), ExtensionError),
+    incoming: stage((frame) => extension.decode(frame, { maxSize }), InvalidDataError),
     close: () => undefined, // Python-style extensions hold nothing that needs releasing
   };
   originals.set(session, extension);

@@ -121,8 +121,8 @@ class FayeAdapterSession {
   private readonly in: WholeMessageRunner;
 
   constructor(private readonly session: ExtensionSession) {
-    this.out = new WholeMessageRunner(session.outgoing, session.name);
-    this.in = new WholeMessageRunner(session.incoming, session.name);
+    this.out = new WholeMessageRunner(session.outgoing, session.name, 'outgoing');
+    this.in = new WholeMessageRunner(session.incoming, session.name, 'incoming');
   }
 
   outgoing(message: FayeMessage, callback: FayeCallback): void {

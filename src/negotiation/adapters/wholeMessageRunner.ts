@@ -10,7 +10,7 @@
  *     is in, which any stage fit for interactive traffic does.
  * Messages run strictly one after another, so output order is input order.
  */
-import { ExtensionError, WebSocketError } from '../../protocol/errors.js';
+import { ExtensionError, InvalidDataError, WebSocketError } from '../../protocol/errors.js';
 import type { Stage } from '../../protocol/extension.js';
 import type { Frame } from '../../protocol/frame.js';
 import type { Message } from '../../protocol/message.js';
@@ -21,9 +21,15 @@ export class WholeMessageRunner {
   private stream: { writer: WritableStreamDefaultWriter<Frame>; reader: ReadableStreamDefaultReader<Frame> } | null = null;
   private readonly controller = new AbortController();
 
+  /**
+   * `direction` decides what an untyped failure of the stage means: on
+   * `incoming` the peer's data could not be decoded (`InvalidDataError`,
+   * 1007), on `outgoing` our side failed (`ExtensionError`, 1011).
+   */
   constructor(
     private readonly stage: Stage,
     private readonly name: string,
+    private readonly direction: 'incoming' | 'outgoing',
   ) {}
 
   /** Processes `message` after every message submitted before it. */
@@ -58,7 +64,8 @@ export class WholeMessageRunner {
       return this.join(await this.throughStream(frame));
     } catch (error) {
       if (error instanceof WebSocketError) throw error;
-      throw new ExtensionError(`${this.name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      const Failure = this.direction === 'incoming' ? InvalidDataError : ExtensionError;
+      throw new Failure(`${this.name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
     }
   }
 

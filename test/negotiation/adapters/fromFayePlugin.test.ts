@@ -5,7 +5,7 @@ import { fayeClientFactory, fayeServerFactory, fromFayePlugin } from '../../../s
 import type { FayeMessage, FayePlugin } from '../../../src/negotiation/adapters/fayeModel.js';
 import { ClientNegotiator } from '../../../src/negotiation/clientNegotiator.js';
 import { ServerNegotiator } from '../../../src/negotiation/serverNegotiator.js';
-import { ExtensionError, NegotiationError } from '../../../src/protocol/errors.js';
+import { InvalidDataError, NegotiationError } from '../../../src/protocol/errors.js';
 import type { ExtensionSession, MessageStage } from '../../../src/protocol/extension.js';
 import type { Message } from '../../../src/protocol/message.js';
 import { Opcode } from '../../../src/protocol/opcodes.js';
@@ -128,11 +128,12 @@ describe("fromFayePlugin: faye's real permessage-deflate as wsx factories", () =
     expect(() => client.accept('permessage-deflate; __proto__=1')).toThrow(/rejected the server's parameters/);
   });
 
-  it('reports corrupt data as an ExtensionError naming the extension', async () => {
+  it('reports corrupt incoming data as an InvalidDataError (1007) naming the extension', async () => {
     const { server } = handshake();
     const corrupt = { ...text(''), rsv1: true, data: new Uint8Array([0xff, 0xff, 0xff, 0xff]) };
     const failure = run(server.sessions[0]!, 'incoming', corrupt);
-    await expect(failure).rejects.toThrow(ExtensionError);
+    await expect(failure).rejects.toThrow(InvalidDataError);
+    await expect(failure).rejects.toMatchObject({ closeCode: 1007 });
     await expect(failure).rejects.toThrow(/^permessage-deflate: /);
     // like faye's pipeline, the failed direction stays stopped (the inflater is broken now)
     await expect(run(server.sessions[0]!, 'incoming', text('plain'))).rejects.toBe(await failure.catch((e) => e));

@@ -8,7 +8,7 @@ import {
 } from '../../../src/negotiation/adapters/pythonStyle.js';
 import { ClientNegotiator } from '../../../src/negotiation/clientNegotiator.js';
 import { ServerNegotiator } from '../../../src/negotiation/serverNegotiator.js';
-import { ExtensionError, InvalidParameterName, PayloadTooBigError } from '../../../src/protocol/errors.js';
+import { ExtensionError, InvalidDataError, InvalidParameterName, PayloadTooBigError } from '../../../src/protocol/errors.js';
 import type { FrameStage } from '../../../src/protocol/extension.js';
 import { createFrame, type Frame } from '../../../src/protocol/frame.js';
 import { Opcode } from '../../../src/protocol/opcodes.js';
@@ -99,13 +99,33 @@ describe('Python websockets-style factories', () => {
     expect((await run(serverSide.sessions[0]!.incoming as FrameStage, fits)).payload).toHaveLength(100);
   });
 
-  it('wraps untyped failures of an extension in ExtensionError (1010)', async () => {
+  it('reports data an incoming extension cannot decode as InvalidDataError (1007), not 1010', async () => {
     const server = new ServerNegotiator([fromPythonStyleServerFactory(new ServerDeflateFrameFactory())]);
     const { sessions } = server.respond('deflate-frame; no_context_takeover');
     const corrupt = createFrame(Opcode.Binary, new Uint8Array([0xff, 0xff, 0xff]), { rsv1: true });
     const failure = run(sessions[0]!.incoming as FrameStage, corrupt);
+    await expect(failure).rejects.toBeInstanceOf(InvalidDataError);
+    await expect(failure).rejects.toMatchObject({ closeCode: 1007, message: expect.stringMatching(/^deflate-frame: /) });
+  });
+
+  it('wraps untyped failures of an outgoing extension in ExtensionError (1011: our side failed)', async () => {
+    const broken: PythonStyleServerExtensionFactory = {
+      name: 'x-broken',
+      processRequestParams: (params) => [
+        params,
+        {
+          name: 'x-broken',
+          encode: () => {
+            throw new Error('encoder crashed');
+          },
+          decode: (f) => f,
+        },
+      ],
+    };
+    const { sessions } = new ServerNegotiator([fromPythonStyleServerFactory(broken)]).respond('x-broken');
+    const failure = run(sessions[0]!.outgoing as FrameStage, createFrame(Opcode.Binary, new Uint8Array(1)));
     await expect(failure).rejects.toBeInstanceOf(ExtensionError);
-    await expect(failure).rejects.toMatchObject({ closeCode: 1010, message: expect.stringMatching(/^deflate-frame: /) });
+    await expect(failure).rejects.toMatchObject({ closeCode: 1011, message: 'x-broken: encoder crashed' });
   });
 
   it('takes RSV bits from the adapter options when the extension declares none', () => {

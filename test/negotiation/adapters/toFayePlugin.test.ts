@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { FayeMessage } from '../../../src/negotiation/adapters/fayeModel.js';
 import { toFayePlugin } from '../../../src/negotiation/adapters/toFayePlugin.js';
-import { InvalidDataError } from '../../../src/protocol/errors.js';
+import { ExtensionError, InvalidDataError } from '../../../src/protocol/errors.js';
 import type { Message } from '../../../src/protocol/message.js';
 import { Opcode } from '../../../src/protocol/opcodes.js';
 import {
@@ -163,6 +163,42 @@ describe('toFayePlugin: wsx extensions inside faye websocket-extensions containe
     const failure = through(server, 'in', message(''));
     await expect(failure).rejects.toBeInstanceOf(InvalidDataError);
     await expect(failure).rejects.toThrow('x-strict: empty messages are not allowed'); // faye prefixes the name
+  });
+
+  it("maps a stage's untyped failure by direction: incoming is the peer's bad data (1007), outgoing our own failure (1011)", async () => {
+    const crashing = {
+      name: 'x-crash',
+      respond: () => ({
+        params: [],
+        session: {
+          name: 'x-crash',
+          params: [],
+          rsv: {},
+          outgoing: {
+            kind: 'message' as const,
+            process(): Message {
+              throw new Error('encoder crashed');
+            },
+          },
+          incoming: {
+            kind: 'message' as const,
+            process(): Message {
+              throw new Error('cannot decode');
+            },
+          },
+          close: () => undefined,
+        },
+      }),
+    };
+    const server = new Extensions();
+    server.add(toFayePlugin(null, crashing));
+    server.generateResponse('x-crash');
+    const incoming = through(server, 'in', message('x'));
+    await expect(incoming).rejects.toBeInstanceOf(InvalidDataError);
+    await expect(incoming).rejects.toMatchObject({ closeCode: 1007 });
+    const outgoing = through(server, 'out', message('x'));
+    await expect(outgoing).rejects.toBeInstanceOf(ExtensionError);
+    await expect(outgoing).rejects.toMatchObject({ closeCode: 1011 });
   });
 
   it('refuses a session that uses RSV bits the plugin did not declare', () => {
