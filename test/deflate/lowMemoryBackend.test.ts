@@ -1,12 +1,15 @@
-// lowMemoryBackend hands the stream between pako (small writes) and a
-// transient native deflater (writes ≥ NATIVE_FROM). Checked here: the output
-// is one valid raw deflate stream for an independent inflater (node:zlib),
-// the window really carries across each hand-over in both directions (else
-// repeats would not shrink), and window 8 stays within 256 bytes.
-import { inflateRawSync, constants } from 'node:zlib';
+// lowMemoryBackend hands the stream between pako and transient native
+// contexts: writes ≥ NATIVE_FROM to a native deflater, messages whose first
+// write is ≥ NATIVE_INFLATE_FROM to a native inflater. Checked here: the
+// compressed output is one valid raw deflate stream for an independent
+// inflater (node:zlib), the window really carries across each hand-over in
+// both directions (else repeats would not shrink, or would not inflate), and
+// window 8 stays within 256 bytes.
+import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PerMessageCompressor } from '../../src/deflate/compressor.js';
-import { NATIVE_FROM, lowMemoryBackend } from '../../src/deflate/lowMemoryBackend.js';
+import { PerMessageDecompressor } from '../../src/deflate/decompressor.js';
+import { NATIVE_FROM, NATIVE_INFLATE_FROM, lowMemoryBackend } from '../../src/deflate/lowMemoryBackend.js';
 import { minizlibBackend } from '../../src/deflate/minizlibBackend.js';
 import type { WindowBits } from '../../src/deflate/params.js';
 import { createFrame } from '../../src/protocol/frame.js';
@@ -92,5 +95,62 @@ describe('lowMemoryBackend hand-over between pako and native zlib', () => {
     const messages = [periodic(300, 200, 1), periodic(257, NATIVE_FROM * 2, 2), periodic(300, 700, 3), periodic(511, NATIVE_FROM, 4), prose(600, 5)];
     const wire = send(compressor(8), messages);
     expect(strictInflate8(wire).map((m) => Buffer.from(m).toString('hex'))).toEqual(messages.map((m) => Buffer.from(m).toString('hex')));
+  });
+});
+
+describe('lowMemoryBackend inflating, hand-over at message boundaries', () => {
+  const concat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
+  const small = prose(3_000, 31);
+  const large = concat(small, prose(20_000, 32));
+  const tail = large.slice(large.length - 3_000);
+
+  /** Compresses with native zlib (context takeover), optionally fragmented; inflates with lowMemoryBackend. */
+  function roundTrip(messages: readonly (readonly Uint8Array[])[], noContextTakeover = false): { wire: number[]; back: Uint8Array[] } {
+    const c = new PerMessageCompressor({ backend: minizlibBackend, windowBits: 12, threshold: 0, sendRawIfNotSmaller: false, noContextTakeover });
+    const d = new PerMessageDecompressor({ backend: lowMemoryBackend, windowBits: 12, noContextTakeover });
+    const wire: number[] = [];
+    const back = messages.map((parts) => {
+      const out: Uint8Array[] = [];
+      parts.forEach((part, i) => {
+        const frame = c.process(createFrame(i === 0 ? Opcode.Binary : Opcode.Continuation, part, { fin: i === parts.length - 1 }));
+        if (i === 0) wire.push(frame.payload.length);
+        out.push(d.process(frame).payload);
+      });
+      return concat(...out);
+    });
+    return { wire, back };
+  }
+
+  it('inflates small, large (native, seeded with pako\'s window), then small again (pako, seeded with native\'s)', () => {
+    const messages = [[small], [large], [tail], [large], [small]];
+    const { wire, back } = roundTrip(messages);
+    // The large message goes native, the small ones stay in pako, and both refer back across the switch.
+    expect(wire[0]).toBeLessThan(NATIVE_INFLATE_FROM);
+    expect(wire[1]).toBeGreaterThanOrEqual(NATIVE_INFLATE_FROM);
+    expect(wire[2]).toBeLessThan(40);
+    back.forEach((message, i) => expect(Buffer.from(message).equals(Buffer.from(messages[i]![0]!))).toBe(true));
+  });
+
+  it('inflates a fragmented large message natively across its frames', () => {
+    const parts = [large.subarray(0, 15_000), large.subarray(15_000, 15_010), large.subarray(15_010)];
+    const messages = [[small], parts, [tail], [prose(500, 33)]];
+    const { back } = roundTrip(messages);
+    back.forEach((message, i) => expect(Buffer.from(message).equals(Buffer.concat(messages[i]!))).toBe(true));
+  });
+
+  it('starts fresh after a reset (no context takeover)', () => {
+    const messages = [[large], [tail], [large]];
+    const { wire, back } = roundTrip(messages, true);
+    expect(wire[1]).toBeGreaterThan(500);
+    back.forEach((message, i) => expect(Buffer.from(message).equals(Buffer.from(messages[i]![0]!))).toBe(true));
+  });
+
+  it('keeps working after a large message from a BFINAL peer', () => {
+    const d = new PerMessageDecompressor({ backend: lowMemoryBackend, windowBits: 15 });
+    for (const message of [large, small, large]) {
+      // Each message its own complete stream, ending with a BFINAL block (RFC 7692 §7.2.3.4).
+      const frame = createFrame(Opcode.Binary, deflateRawSync(message), { rsv1: true });
+      expect(Buffer.from(d.process(frame).payload).equals(Buffer.from(message))).toBe(true);
+    }
   });
 });
