@@ -53,6 +53,22 @@ describe('wsx CLI', () => {
     expect(await badFlag.exited).toBe(2);
   });
 
+  it('refuses a port out of range, a bad URL and extra arguments as usage errors (exit 2)', async () => {
+    const cases = [
+      [['serve', '--port', '70000'], /--port must be an integer from 0 to 65535/],
+      [['connect', 'not a url'], /not a valid WebSocket URL/],
+      [['connect', 'http://127.0.0.1:1'], /ws:\/\/ or wss:\/\//],
+      [['serve', 'extra'], /unexpected argument "extra"/],
+      [['connect', 'ws://127.0.0.1:1', 'extra'], /unexpected argument "extra"/],
+    ] as const;
+    const runs = cases.map(([args]) => wsx(...args));
+    for (const [i, run] of runs.entries()) {
+      expect(await run.exited).toBe(2);
+      expect(run.stderr()).toMatch(cases[i]![1]);
+      expect(run.stderr()).toMatch(/Run wsx --help for usage/);
+    }
+  });
+
   it('serve: echoes, reports extensions and byte counts, stops on SIGTERM', async () => {
     const server = wsx('serve', '--port', '0');
     const listening = await server.waitFor(/listening on ws:\/\/127\.0\.0\.1:\d+/);

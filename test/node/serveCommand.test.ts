@@ -36,4 +36,17 @@ describe('wsx serve --broadcast', () => {
     // 300 × 64 KiB = 19 MiB; only a bounded amount was accepted for the stalled peer.
     expect(stalledSide.stats.messagesSent).toBeLessThan(150);
   });
+
+  it("logs a peer's close reason with control characters escaped", async () => {
+    const lines: string[] = [];
+    const hub = await serveCommand({ port: 0, host: '127.0.0.1', compression: false, broadcast: false, log: (l) => lines.push(l) });
+    cleanup.push(() => hub.close());
+    const client = connect(`ws://127.0.0.1:${(hub.address() as { port: number }).port}`, { compression: null });
+    await client.opened;
+    client.close({ closeCode: 4000, reason: '\x1b[2Jgone' });
+    await client.closed;
+    for (let i = 0; i < 50 && !lines.some((l) => l.includes('closed 4000')); i++) await sleep(20);
+    expect(lines.find((l) => l.includes('closed 4000'))).toContain('"\\x1b[2Jgone"');
+    expect(lines.join('\n')).not.toContain('\x1b');
+  });
 });

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { connect } from '../connect.js';
 import type { CloseInfo } from '../connection/webSocketConnection.js';
-import { describeMessage, formatStats } from './format.js';
+import { describeMessage, escapeControl, formatStats } from './format.js';
 
 export interface ConnectCommandOptions {
   readonly url: string;
@@ -50,7 +50,7 @@ export async function connectCommand(options: ConnectCommandOptions): Promise<Cl
   await printing;
   lines.close();
   process.off('SIGINT', interrupt);
-  options.log(`closed ${info.closeCode}${info.reason ? ` "${info.reason}"` : ''}`);
+  options.log(`closed ${info.closeCode}${info.reason ? ` "${escapeControl(info.reason)}"` : ''}`);
   options.log(formatStats(connection.stats));
   return info;
 }

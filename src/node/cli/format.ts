@@ -40,9 +40,23 @@ export function formatStats(stats: ConnectionStats): string {
   );
 }
 
-/** How a message is shown: text as is, binary as length plus a hex preview. */
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from a peer made safe to print: C0, DEL and C1 control characters
+ * (which could move the cursor, retitle or clear the terminal) are shown as
+ * escapes. Backslashes stay as they are, so JSON reads naturally.
+ *
+ * @example
+ * escapeControl('\x1b[2Jhi'); // '\\x1b[2Jhi'
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** How a message is shown: text escaped (see `escapeControl`), binary as length plus a hex preview. */
 export function describeMessage(message: string | Uint8Array): string {
-  if (typeof message === 'string') return message;
+  if (typeof message === 'string') return escapeControl(message);
   const preview = Buffer.from(message.subarray(0, 16)).toString('hex').replace(/(..)/g, '$1 ').trim();
   return `<binary ${message.byteLength} bytes: ${preview}${message.byteLength > 16 ? ' …' : ''}>`;
 }

@@ -48,6 +48,30 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
   return n;
 }
 
+function portNumber(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A ws:// or wss:// URL, or a usage error (connect() would fail later with a less helpful message). */
+function webSocketUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${JSON.stringify(value)} is not a valid WebSocket URL, e.g. ws://127.0.0.1:8080`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`the URL must start with ws:// or wss://, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Positional arguments a command does not take are an error, not silently ignored. */
+function noMore(args: readonly string[]): void {
+  if (args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args[0])}`);
+}
+
 class UsageError extends Error {}
 
 const log = (line: string): void => void process.stdout.write(line + '\n');
@@ -80,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const compression = !values['no-compression'];
   switch (command) {
     case 'demo': {
+      noMore(rest);
       const tty = process.stdout.isTTY === true;
       await demo({
         messages: positiveInt('messages', values.messages, 50_000),
@@ -89,8 +114,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
+      noMore(rest);
       const server = await serveCommand({
-        port: positiveInt('port', values.port, 8080, 0),
+        port: portNumber(values.port, 8080),
         host: values.host ?? '127.0.0.1',
         compression,
         broadcast: values.broadcast === true,
@@ -107,8 +133,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'connect': {
-      const url = rest[0];
-      if (url === undefined) throw new UsageError('wsx connect needs a URL, e.g. wsx connect ws://127.0.0.1:8080');
+      const [raw, ...extra] = rest;
+      if (raw === undefined) throw new UsageError('wsx connect needs a URL, e.g. wsx connect ws://127.0.0.1:8080');
+      noMore(extra);
+      const url = webSocketUrl(raw);
       const info = await connectCommand({ url, compression, protocols: values.protocol ?? [], input: process.stdin, log });
       return info.wasClean ? 0 : 1;
     }

@@ -6,7 +6,7 @@
  */
 import { serve, type WebSocketServer } from '../serve.js';
 import type { WebSocketConnection } from '../connection/webSocketConnection.js';
-import { formatStats } from './format.js';
+import { escapeControl, formatStats } from './format.js';
 
 export interface ServeCommandOptions {
   readonly port: number;
@@ -28,7 +28,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<WebSoc
       void connection.closed.then(({ closeCode, reason }) => {
         const missed = skipped.get(connection);
         options.log(
-          `[#${id}] closed ${closeCode}${reason ? ` "${reason}"` : ''}; ${formatStats(connection.stats)}` +
+          `[#${id}] closed ${closeCode}${reason ? ` "${escapeControl(reason)}"` : ''}; ${formatStats(connection.stats)}` +
             (missed ? `; ${missed} broadcast messages skipped (slow reader)` : ''),
         );
       });
