@@ -86,7 +86,7 @@ describe('applyExtensions', () => {
     const { outgoing, incoming } = applyExtensions([session('x', broken, tagStage('frame', '!'))]);
     const failure = await run([text('a')], outgoing).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ExtensionError);
-    expect((failure as ExtensionError).closeCode).toBe(1010);
+    expect((failure as ExtensionError).closeCode).toBe(1011);
     expect(await run([text('a'), text('b')], incoming)).toEqual(['1:a!', '1:b!']);
   });
 });

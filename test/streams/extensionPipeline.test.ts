@@ -194,7 +194,7 @@ describe('createExtensionPipeline: errors', () => {
     const { values, error } = await outgoing;
     expect(values.map(show)).toEqual(['1:ok']);
     expect(error).toBeInstanceOf(ExtensionError);
-    expect((error as ExtensionError).closeCode).toBe(1010);
+    expect((error as ExtensionError).closeCode).toBe(1011);
     expect(((error as ExtensionError).cause as Error).message).toBe('cannot encode');
 
     // Incoming still works after the outgoing failure.
