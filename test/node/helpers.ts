@@ -79,3 +79,37 @@ export function upgradeRequest(headers: Record<string, string | null> = {}, requ
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Records every timer that code under src/ starts through the global timer
+ * functions (unref'd ones included, which process.getActiveResourcesInfo()
+ * does not list) and forgets it when it fires or is cleared. `live()` lists
+ * the creation sites of those still pending: a leak shows up there.
+ */
+export function trackTimers(): { live: () => string[]; restore: () => void } {
+  const live = new Map<unknown, string>();
+  const original = { setTimeout, setInterval, clearTimeout, clearInterval };
+  const fromSrc = (): string | null => {
+    const stack = new Error().stack ?? '';
+    const line = stack.split('\n').find((l) => l.includes('/src/'));
+    return line === undefined ? null : line.trim();
+  };
+  globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const site = fromSrc();
+    const timer = original.setTimeout((...a: unknown[]) => (live.delete(timer), callback(...a)), ms, ...args);
+    if (site !== null) live.set(timer, site);
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setInterval = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const site = fromSrc();
+    const timer = original.setInterval(callback, ms, ...args);
+    if (site !== null) live.set(timer, site);
+    return timer;
+  }) as typeof setInterval;
+  globalThis.clearTimeout = ((timer?: NodeJS.Timeout) => (live.delete(timer), original.clearTimeout(timer))) as typeof clearTimeout;
+  globalThis.clearInterval = ((timer?: NodeJS.Timeout) => (live.delete(timer), original.clearInterval(timer))) as typeof clearInterval;
+  return {
+    live: () => [...live.values()],
+    restore: () => Object.assign(globalThis, original),
+  };
+}

@@ -3,7 +3,7 @@
 // and every way a connection can end must release sockets, timers and the
 // extensions' zlib state.
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { connect } from '../../src/node/connect.js';
 import type { WebSocketConnection } from '../../src/node/connection/webSocketConnection.js';
 import { ClientPerMessageDeflateFactory, ServerPerMessageDeflateFactory } from '../../src/deflate/index.js';
@@ -11,7 +11,7 @@ import type { ClientExtensionFactory, ExtensionSession, ServerExtensionFactory }
 import { serializeFrame } from '../../src/protocol/frameSerializer.js';
 import { createFrame } from '../../src/protocol/frame.js';
 import { Opcode } from '../../src/protocol/opcodes.js';
-import { echo, rawSocket, sleep, startServer, take, upgradeRequest } from './helpers.js';
+import { echo, rawSocket, sleep, startServer, take, trackTimers, upgradeRequest } from './helpers.js';
 
 describe.each([['deflate' as const], [null]])('backpressure (compression %s)', (compression) => {
   it('a reader that stops reading stops the sender, and nothing is lost', async () => {
@@ -99,7 +99,9 @@ function count(name: string): number {
 describe('closing releases everything', () => {
   it('sessions, timers and sockets are released whichever way connections end', async () => {
     const sessions: Tracked[] = [];
-    const baseline = { timers: count('Timeout'), sockets: count('TCPSocketWrap') };
+    const timers = trackTimers();
+    onTestFinished(() => timers.restore());
+    const baseline = { sockets: count('TCPSocketWrap') };
     const server = await startServer(echo, {
       compression: null,
       extensions: [tracked(new ServerPerMessageDeflateFactory(), sessions)],
@@ -148,7 +150,7 @@ describe('closing releases everything', () => {
 
     expect(sessions.length).toBe(8); // clients a, b, d and the server sides of a, b, half, raw, d
     expect(sessions.filter((s) => !s.closed)).toEqual([]);
-    expect(count('Timeout')).toBeLessThanOrEqual(baseline.timers);
+    expect(timers.live()).toEqual([]); // keepalive, pong, close and handshake timers all cleared
     expect(count('TCPSocketWrap')).toBeLessThanOrEqual(baseline.sockets);
   });
 });
