@@ -20,12 +20,12 @@ export type StageStep = (frame: Frame, context: StageContext) => readonly Frame[
 const NOTHING: readonly Frame[] = Object.freeze([]);
 
 /**
- * Errors an extension throws become `ExtensionError` (close 1010) unless they
+ * Errors an extension throws become `ExtensionError` (close 1011) unless they
  * already carry a close code, so a buggy extension never ends a connection
  * with an untyped error.
  *
  * @example
- * asStageError(new Error('zlib failed')).closeCode; // 1010
+ * asStageError(new Error('zlib failed')).closeCode; // 1011
  * asStageError(new InvalidDataError('bad')).closeCode; // 1007, unchanged
  */
 export function asStageError(error: unknown): WebSocketError {

@@ -18,7 +18,7 @@ import { frameStep, messageStep } from './stageSteps.js';
  * - `message` stages get whole messages (data frames joined) and their result
  *   goes out as one fin frame with the opcode and RSV bits of the returned message.
  *
- * Errors thrown by `process` surface as `ExtensionError` (1010) unless they
+ * Errors thrown by `process` surface as `ExtensionError` (1011) unless they
  * are already a `WebSocketError`.
  *
  * @example

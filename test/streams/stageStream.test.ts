@@ -61,7 +61,7 @@ describe('stageToTransform', () => {
     expect(error).toBeInstanceOf(ProtocolError);
   });
 
-  it('untyped errors from an extension become ExtensionError (1010); typed ones pass unchanged', async () => {
+  it('untyped errors from an extension become ExtensionError (1011); typed ones pass unchanged', async () => {
     const boom = new Error('boom');
     const sync: Stage = { kind: 'frame', process: () => { throw boom; } };
     const asyncStage: Stage = { kind: 'message', process: async () => Promise.reject('string reason') };
