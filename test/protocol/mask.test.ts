@@ -15,9 +15,11 @@ describe('applyMask', () => {
   });
 
   it('matches the byte-wise definition for any length, alignment and mask offset', () => {
+    let wordPath = 0;
     fc.assert(
       fc.property(
-        fc.uint8Array({ minLength: 0, maxLength: 300 }),
+        // size 'max': fast-check 4 otherwise caps arrays near 10 elements, never reaching the 32-bit word path.
+        fc.uint8Array({ minLength: 0, maxLength: 300, size: 'max' }),
         fc.uint8Array({ minLength: 4, maxLength: 4 }),
         fc.integer({ min: 0, max: 7 }),
         fc.integer({ min: 0, max: 11 }),
@@ -26,12 +28,14 @@ describe('applyMask', () => {
           const backing = new Uint8Array(bytes.length + misalign);
           const data = backing.subarray(misalign);
           data.set(bytes);
+          if (bytes.length >= 32) wordPath++;
           applyMask(data, key, offset);
           expect(data).toEqual(referenceMask(bytes, key, offset));
           expect(backing.subarray(0, misalign).every((b) => b === 0)).toBe(true);
         },
       ),
     );
+    expect(wordPath).toBeGreaterThan(20);
   });
 
   it('masks a payload piece by piece exactly like in one go', () => {
@@ -60,12 +64,14 @@ describe('applyMask', () => {
 
 describe('maskInto', () => {
   it('writes the masked bytes into the target and leaves the source alone', () => {
+    let large = 0;
     fc.assert(
       fc.property(
-        fc.uint8Array({ maxLength: 600 }),
+        fc.uint8Array({ maxLength: 600, size: 'max' }),
         fc.uint8Array({ minLength: 4, maxLength: 4 }),
         fc.integer({ min: 0, max: 3 }),
         (source, key, offset) => {
+          if (source.length >= 256) large++;
           const before = source.slice();
           const target = new Uint8Array(source.length + 3).subarray(3);
           maskInto(source, target, key, offset);
@@ -74,17 +80,20 @@ describe('maskInto', () => {
         },
       ),
     );
+    expect(large).toBeGreaterThan(20); // the ≥256-byte path ran
   });
 });
 
 describe('maskCopy', () => {
   it('masks into the target at an offset with a key read from another buffer', () => {
+    let large = 0;
     fc.assert(
       fc.property(
-        fc.uint8Array({ maxLength: 600 }),
+        fc.uint8Array({ maxLength: 600, size: 'max' }),
         fc.uint8Array({ minLength: 4, maxLength: 4 }),
         fc.integer({ min: 0, max: 14 }),
         (source, key, at) => {
+          if (source.length >= 256) large++;
           const before = source.slice();
           const target = new Uint8Array(at + source.length + 2).fill(0xee);
           const keyHolder = new Uint8Array(10);
@@ -97,6 +106,7 @@ describe('maskCopy', () => {
         },
       ),
     );
+    expect(large).toBeGreaterThan(20); // the ≥256-byte path ran
   });
 });
 

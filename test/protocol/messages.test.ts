@@ -98,6 +98,7 @@ describe('MessageAssembler with many fragments', () => {
         fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 500, max: 1100 }), fc.integer({ min: 4000, max: 9000 })), {
           minLength: 1,
           maxLength: 40,
+          size: 'max', // up to 40 fragments, not fast-check 4's default of about 10
         }),
         (sizes) => {
           let counter = 0;
@@ -150,7 +151,7 @@ describe('fragmentMessage', () => {
 
   it('round-trips through the assembler for any size and fragment limit', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 500 }), fc.integer({ min: 1, max: 600 }), fc.boolean(), (data, limit, rsv1) => {
+      fc.property(fc.uint8Array({ maxLength: 500, size: 'max' }), fc.integer({ min: 1, max: 600 }), fc.boolean(), (data, limit, rsv1) => {
         const original = message(Opcode.Binary, data, rsv1);
         const frames = fragmentMessage(original, limit);
         expect(frames).toHaveLength(Math.max(1, Math.ceil(data.length / limit)));
