@@ -107,6 +107,12 @@ class Bypass {
   /** Synchronous while the stages have room: a promise per frame here would cost as much as a stream hop. */
   #write(frame: Frame): void | Promise<void> {
     if (this.#ended) throw this.#endReason;
+    // The reader may be gone while the stages' input is already closed (after a Close): refuse, don't drop.
+    const stopped = this.#stages.output.stopped;
+    if (stopped) {
+      this.#inputFailed(stopped.reason);
+      throw stopped.reason;
+    }
     let route;
     try {
       route = this.#router.route(frame);

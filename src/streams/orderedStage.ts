@@ -27,6 +27,8 @@ export interface OrderedOutput<O> {
   inject(item: O): boolean;
   /** The reader's buffer: high-water mark minus queued items (null once errored). */
   readonly desiredSize: number | null;
+  /** Set once the stage has stopped (error, cancel, abort), with the reason. */
+  readonly stopped: { readonly reason: unknown } | undefined;
   /**
    * `pulled` runs whenever the reader wants more; `drained` once the input
    * ended and every output was emitted — the readable closes when the promise
@@ -141,6 +143,10 @@ export class OrderedStage<I, O> implements OrderedOutput<O> {
 
   get desiredSize(): number | null {
     return this.#readable.desiredSize;
+  }
+
+  get stopped(): { readonly reason: unknown } | undefined {
+    return this.#ended ? { reason: this.#endReason } : undefined;
   }
 
   attach(hooks: { pulled(): void; drained(): void | Promise<void> }): void {

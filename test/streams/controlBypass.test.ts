@@ -236,6 +236,18 @@ describe('createExtensionPipeline: errors, abort and bounds with the bypass', ()
     await finish(pipeline);
   });
 
+  it('a reader cancelled after a Close came out: later control frames are refused, not dropped', async () => {
+    const pipeline = createExtensionPipeline([session({ kind: 'frame', process: (f) => f })]);
+    const writer = pipeline.outgoing.writable.getWriter();
+    const reader = pipeline.outgoing.readable.getReader();
+    await writer.write(close());
+    expect(show((await reader.read()).value!)).toBe('8:close');
+    const reason = new Error('reader gone');
+    await reader.cancel(reason);
+    await expect(writer.write(pong('x'))).rejects.toBe(reason);
+    await finish(pipeline);
+  });
+
   it('close() on the writable waits until the stages have emitted their last frame', async () => {
     const slow = slowDataStage('operator');
     const pipeline = createExtensionPipeline([session(slow.stage)]);
