@@ -135,6 +135,8 @@ export async function serve(handler: ConnectionHandler, options: ServeOptions = 
   const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     socket.on('error', () => undefined); // a client vanishing mid-handshake must not crash us
     handshaking.add(socket);
+    // The request is in: from here the checks have their own deadline (and answer 503).
+    if (owned) (socket as import('node:net').Socket).setTimeout(0);
     socket.once('close', () => handshaking.delete(socket));
     let response: string;
     let accepted: { connection: WebSocketConnection; negotiated: ReturnType<ServerNegotiator['respond']>; protocol: string };
