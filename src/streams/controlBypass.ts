@@ -19,7 +19,7 @@
  */
 import type { Frame } from '../protocol/frame.js';
 import { checkHighWaterMark } from './orderedSlots.js';
-import type { OrderedOutput } from './orderedStage.js';
+import type { OrderedOutput } from './orderedOutput.js';
 import { ControlRouter } from './controlRouter.js';
 
 /** The stages of one direction, as the bypass drives them. */

@@ -12,35 +12,17 @@
  */
 import { checkHighWaterMark } from './orderedSlots.js';
 import { OrderedChain, type OrderedLevel } from './orderedChain.js';
+import type { OrderedOutput, OrderedOutputHooks } from './orderedOutput.js';
 
 export interface OrderedStageOptions {
   readableHighWaterMark?: number;
   writableHighWaterMark?: number;
 }
 
-/**
- * The readable end, for a wrapper that puts items into it around the chain
- * (the pipeline's control-frame bypass), so they need no stream hop of their own.
- */
-export interface OrderedOutput<O> {
-  /** Enqueues `item` for the reader now, around the chain; false once the stage has stopped. */
-  inject(item: O): boolean;
-  /** The reader's buffer: high-water mark minus queued items (null once errored). */
-  readonly desiredSize: number | null;
-  /** Set once the stage has stopped (error, cancel, abort), with the reason. */
-  readonly stopped: { readonly reason: unknown } | undefined;
-  /**
-   * `pulled` runs whenever the reader wants more; `drained` once the input
-   * ended and every output was emitted — the readable closes when the promise
-   * it returns resolves (until then `inject` still works).
-   */
-  attach(hooks: { pulled(): void; drained(): void | Promise<void> }): void;
-}
-
 export class OrderedStage<I, O> implements OrderedOutput<O> {
   readonly pair: TransformStream<I, O>;
   readonly chain: OrderedChain<I, O>;
-  #hooks: { pulled(): void; drained(): void | Promise<void> } | undefined;
+  #hooks: OrderedOutputHooks | undefined;
   readonly #readableHighWaterMark: number;
   #readable!: ReadableStreamDefaultController<O>;
   #writable!: WritableStreamDefaultController;
@@ -149,7 +131,7 @@ export class OrderedStage<I, O> implements OrderedOutput<O> {
     return this.#ended ? { reason: this.#endReason } : undefined;
   }
 
-  attach(hooks: { pulled(): void; drained(): void | Promise<void> }): void {
+  attach(hooks: OrderedOutputHooks): void {
     this.#hooks = hooks;
   }
 

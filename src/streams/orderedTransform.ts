@@ -5,10 +5,11 @@
  */
 import { checkConcurrency, type OrderedContext } from './orderedSlots.js';
 import type { OrderedLevel } from './orderedChain.js';
-import { OrderedStage, type OrderedOutput } from './orderedStage.js';
+import { OrderedStage } from './orderedStage.js';
+import type { OrderedOutput } from './orderedOutput.js';
 
 export type { OrderedContext } from './orderedSlots.js';
-export type { OrderedOutput } from './orderedStage.js';
+export type { OrderedOutput, OrderedOutputHooks } from './orderedOutput.js';
 
 export interface OrderedTransformOptions {
   /** Items whose work may run at once (default 1). */
