@@ -5,7 +5,7 @@ import { Opcode } from '../../src/protocol/opcodes.js';
 import { ProtocolError } from '../../src/protocol/errors.js';
 import { ControlRouter } from '../../src/streams/controlRouter.js';
 
-const frame = (opcode: number, byte: number, fin = true) => createFrame(opcode, new Uint8Array([byte]), { fin });
+const frame = (opcode: Opcode, byte: number, fin = true) => createFrame(opcode, new Uint8Array([byte]), { fin });
 
 function router() {
   const emitted: Frame[] = [];
@@ -56,11 +56,13 @@ describe('ControlRouter', () => {
     const { router: r, emitted } = router();
     r.route(frame(Opcode.Close, 9));
     expect(() => r.route(frame(Opcode.Binary, 1))).toThrow(ProtocolError);
+    let error: unknown;
     try {
       r.route(frame(Opcode.Continuation, 1));
-    } catch (error) {
-      expect((error as ProtocolError).closeCode).toBe(1002);
+    } catch (caught) {
+      error = caught;
     }
+    expect((error as ProtocolError).closeCode).toBe(1002);
     r.dataEnded();
     expect(emitted.map((f) => f.opcode)).toEqual([Opcode.Close]);
   });
