@@ -100,10 +100,10 @@ describe('assertRecords', () => {
   });
 
   it('matches errors by class and close code, and shows both', () => {
-    const expected = parse('a#', values, closeWith(ExtensionError, 1010));
+    const expected = parse('a#', values, closeWith(ExtensionError, 1011));
     expect(() => assertRecords(parse('a#', values, new ExtensionError('boom')), expected)).not.toThrow();
-    expect(() => assertRecords(parse('a#', values, new ExtensionError('boom', { closeCode: 1011 })), expected)).toThrow(
-      /# expected  ExtensionError\(1010\) at frame 1\n  # actual    ExtensionError\(1011\) "boom" at frame 1/,
+    expect(() => assertRecords(parse('a#', values, new ExtensionError('boom', { closeCode: 1010 })), expected)).toThrow(
+      /# expected  ExtensionError\(1011\) at frame 1\n  # actual    ExtensionError\(1010\) "boom" at frame 1/,
     );
     expect(() => assertRecords(parse('a#', values, new InvalidDataError('bad')), expected)).toThrow(/InvalidDataError\(1007\) "bad"/);
     expect(() => assertRecords(parse('a|', values), expected)).toThrow(/# actual    \(none\)/);
