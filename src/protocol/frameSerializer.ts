@@ -20,6 +20,13 @@ export interface SerializeOptions {
   mask: boolean;
   /** The key to mask with; a random one when omitted. Mainly for tests and byte-exact examples. */
   maskKey?: Uint8Array;
+  /**
+   * `serializeFrame` only: the output is written to a socket and dropped, so
+   * it may be carved from the shared slab (an own buffer of 100–1000 bytes
+   * costs ~0.2–1 µs, a slab carve ~50 ns). Never for bytes anyone keeps,
+   * queues in a stream or transfers.
+   */
+  pooled?: boolean;
 }
 
 /** Header size for a payload length: 2 bytes, extended length, masking key. */
@@ -109,7 +116,8 @@ export function encodeFrameHeader(frame: Frame, options: SerializeOptions): { he
 export function serializeFrame(frame: Frame, options: SerializeOptions): Uint8Array {
   checkFrame(frame);
   const payload = frame.payload;
-  const out = allocOwnBytes(frameHeaderLength(payload.length, options.mask) + payload.length);
+  const total = frameHeaderLength(payload.length, options.mask) + payload.length;
+  const out = options.pooled === true ? allocUnsafeBytes(total) : allocOwnBytes(total);
   const size = writeHeader(frame, out, options);
   if (options.mask) maskCopy(payload, out, size, out, size - 4);
   else out.set(payload, size);

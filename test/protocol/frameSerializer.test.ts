@@ -74,6 +74,17 @@ describe('serializeFrame', () => {
     }
   });
 
+  it('pooled (socket-bound) output has the same bytes as an own buffer', () => {
+    const key = new Uint8Array([1, 2, 3, 4]);
+    for (const size of [0, 5, 125, 1000, 70_000]) {
+      const frame = createFrame(Opcode.Binary, new Uint8Array(size).map((_, i) => i & 0xff));
+      for (const mask of [false, true]) {
+        const own = serializeFrame(frame, { mask, maskKey: key });
+        expect(Buffer.from(serializeFrame(frame, { mask, maskKey: key, pooled: true })).equals(Buffer.from(own))).toBe(true);
+      }
+    }
+  });
+
   it('gives every serialized frame and header a buffer of its own (safe to keep or transfer)', () => {
     const frame = createFrame(Opcode.Text, new Uint8Array([0x41, 0x42]));
     for (const mask of [false, true]) {

@@ -50,7 +50,7 @@ export class FrameWriter {
   /** Queues `frame`; returns false if it was dropped because the socket is closed. */
   write(frame: Frame): boolean {
     if (!this.writable) return false;
-    const options = { mask: this.#mask };
+    const options = { mask: this.#mask, pooled: true }; // batched frames only go to the socket: the slab is safe
     if (frame.payload.length < COPY_BELOW) {
       const bytes = serializeFrame(frame, options);
       this.#batch.push(bytes);
