@@ -117,7 +117,8 @@ export class Inbound implements UnderlyingDefaultSource<WebSocketData>, FrameSin
 
   /** Bytes from the socket. */
   feed(chunk: Uint8Array): void {
-    if (this.#done) return;
+    // After a violation nothing more is parsed: the frames before it finish, then the connection fails.
+    if (this.#done || this.#violation !== undefined) return;
     this.counters.wireBytes += chunk.length;
     let frames: Frame[];
     try {
