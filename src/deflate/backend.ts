@@ -50,12 +50,6 @@ export interface Inflater {
   write(input: Uint8Array, out: Uint8Array[]): number;
   /** Forgets the window and any partial state: the next write starts a fresh stream. */
   reset(): void;
-  /**
-   * Optional: called after the last write of each message (its `00 00 ff ff`
-   * included), when the stream is at a block boundary. lowMemoryBackend hands
-   * its window between implementations there.
-   */
-  endOfMessage?(): void;
   close(): void;
 }
 

@@ -20,7 +20,6 @@ import {
   zlibInflateEnd,
   zlibInflateInit2,
   zlibInflateReset,
-  zlibInflateSetDictionary,
   type Z_Strategy,
 } from 'pako';
 import type { Deflater, DeflaterOptions, Inflater, InflaterOptions, ZlibBackend } from './backend.js';
@@ -108,7 +107,7 @@ export class PakoDeflater implements Deflater {
 
 const EMPTY = new Uint8Array(0);
 
-export class PakoInflater implements Inflater {
+class PakoInflater implements Inflater {
   readonly #strm = new ZStream();
   #ended = false;
 
@@ -150,30 +149,6 @@ export class PakoInflater implements Inflater {
   reset(): void {
     this.#ended = false;
     zlibInflateReset(this.#strm);
-  }
-
-  /**
-   * The last bytes inflated since the last reset (at most the window), oldest
-   * first: what the peer's later matches may refer to. A copy.
-   */
-  history(): Uint8Array {
-    // pako's InflateState (a port of zlib's): a circular window of `wsize`
-    // bytes holding `whave` bytes, the next write going to `wnext`.
-    const state = this.#strm.state as { window: Uint8Array | null; wsize: number; whave: number; wnext: number };
-    if (!state.window || state.whave === 0) return EMPTY;
-    if (state.whave < state.wsize) return state.window.slice(0, state.whave);
-    const out = new Uint8Array(state.wsize);
-    out.set(state.window.subarray(state.wnext, state.wsize), 0);
-    out.set(state.window.subarray(0, state.wnext), state.wsize - state.wnext);
-    return out;
-  }
-
-  /** Starts a fresh stream whose matches may refer to `dictionary` (what the peer's deflater holds). */
-  restart(dictionary: Uint8Array): void {
-    this.reset();
-    if (dictionary.length === 0) return;
-    const status = zlibInflateSetDictionary(this.#strm, dictionary);
-    if (status !== Z_OK) throw zlibFailure('inflateSetDictionary', status, this.#strm);
   }
 
   close(): void {

@@ -1,15 +1,14 @@
-// lowMemoryBackend hands the stream between pako and transient native
-// contexts: writes ≥ NATIVE_FROM to a native deflater, messages whose first
-// write is ≥ NATIVE_INFLATE_FROM to a native inflater. Checked here: the
-// compressed output is one valid raw deflate stream for an independent
-// inflater (node:zlib), the window really carries across each hand-over in
-// both directions (else repeats would not shrink, or would not inflate), and
-// window 8 stays within 256 bytes.
+// lowMemoryBackend hands the compressed stream between pako and a transient
+// native deflater (writes ≥ NATIVE_FROM). Checked here: the output is one
+// valid raw deflate stream for an independent inflater (node:zlib), the
+// window really carries across each hand-over in both directions (else
+// repeats would not shrink), and window 8 stays within 256 bytes; its
+// (pako) inflater keeps context across small and large messages.
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PerMessageCompressor } from '../../src/deflate/compressor.js';
 import { PerMessageDecompressor } from '../../src/deflate/decompressor.js';
-import { NATIVE_FROM, NATIVE_INFLATE_FROM, lowMemoryBackend } from '../../src/deflate/lowMemoryBackend.js';
+import { NATIVE_FROM, lowMemoryBackend } from '../../src/deflate/lowMemoryBackend.js';
 import { minizlibBackend } from '../../src/deflate/minizlibBackend.js';
 import type { WindowBits } from '../../src/deflate/params.js';
 import { createFrame } from '../../src/protocol/frame.js';
@@ -98,7 +97,7 @@ describe('lowMemoryBackend hand-over between pako and native zlib', () => {
   });
 });
 
-describe('lowMemoryBackend inflating, hand-over at message boundaries', () => {
+describe('lowMemoryBackend inflating', () => {
   const concat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
   const small = prose(3_000, 31);
   const large = concat(small, prose(20_000, 32));
@@ -121,17 +120,14 @@ describe('lowMemoryBackend inflating, hand-over at message boundaries', () => {
     return { wire, back };
   }
 
-  it('inflates small, large (native, seeded with pako\'s window), then small again (pako, seeded with native\'s)', () => {
+  it('inflates small and large messages that refer back to each other', () => {
     const messages = [[small], [large], [tail], [large], [small]];
     const { wire, back } = roundTrip(messages);
-    // The large message goes native, the small ones stay in pako, and both refer back across the switch.
-    expect(wire[0]).toBeLessThan(NATIVE_INFLATE_FROM);
-    expect(wire[1]).toBeGreaterThanOrEqual(NATIVE_INFLATE_FROM);
     expect(wire[2]).toBeLessThan(40);
     back.forEach((message, i) => expect(Buffer.from(message).equals(Buffer.from(messages[i]![0]!))).toBe(true));
   });
 
-  it('inflates a fragmented large message natively across its frames', () => {
+  it('inflates a fragmented large message', () => {
     const parts = [large.subarray(0, 15_000), large.subarray(15_000, 15_010), large.subarray(15_010)];
     const messages = [[small], parts, [tail], [prose(500, 33)]];
     const { back } = roundTrip(messages);
