@@ -4,11 +4,14 @@
 // going wrong must not depend on how TCP split the bytes.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocketConnection } from '../../src/node/connection/webSocketConnection.js';
+import type { WebSocketData } from '../../src/node/connection/messages.js';
+import type { ServerExtensionFactory } from '../../src/protocol/extension.js';
+import type { Message } from '../../src/protocol/message.js';
 import { FrameParser } from '../../src/protocol/frameParser.js';
 import { createFrame } from '../../src/protocol/frame.js';
 import { serializeFrame } from '../../src/protocol/frameSerializer.js';
 import { Opcode } from '../../src/protocol/opcodes.js';
-import { rawSocket, sleep, startServer, upgradeRequest } from './helpers.js';
+import { rawSocket, sleep, startServer, take, upgradeRequest } from './helpers.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -50,4 +53,37 @@ describe('a violation after valid frames in the same read', () => {
     expect(sentCode).toBe(1002);
     expect(info.closeCode).toBe(1002);
   });
+});
+
+/** An extension whose incoming stage takes 100 ms per message: frames are still in it when the next socket read arrives. */
+const slow: ServerExtensionFactory = {
+  name: 'x-slow',
+  respond: () => ({
+    params: [],
+    session: {
+      name: 'x-slow',
+      params: [],
+      rsv: {},
+      outgoing: { kind: 'message', process: (m: Message) => m },
+      incoming: { kind: 'message', process: (m: Message) => sleep(100).then(() => m) },
+      close: () => undefined,
+    },
+  }),
+};
+
+it('a frame still inside an async extension stage when the violation is found is delivered first, then 1002', async () => {
+  let connection: WebSocketConnection | undefined;
+  const server = await startServer((c) => void (connection = c), { compression: null, extensions: [slow], pingInterval: 0 });
+  cleanup.push(() => server.close());
+  const raw = await rawSocket(server.port);
+  cleanup.push(() => raw.socket.destroy());
+  raw.socket.write(upgradeRequest({ 'Sec-WebSocket-Extensions': 'x-slow' }));
+  for (let i = 0; i < 100 && !raw.received().includes('\r\n\r\n'); i++) await sleep(10);
+  expect(raw.received().toString('latin1')).toMatch(/Sec-WebSocket-Extensions: x-slow/i);
+  const received = take(connection!, 1).catch((): WebSocketData[] => []);
+  raw.socket.write(Buffer.concat([masked(Opcode.Text, text('A')), Buffer.from([0x83])]));
+  await sleep(20); // "A" is inside the slow stage now; later bytes are never parsed
+  raw.socket.write(masked(Opcode.Text, text('B')));
+  expect(await received).toEqual(['A']);
+  expect((await connection!.closed).closeCode).toBe(1002);
 });
