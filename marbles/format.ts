@@ -54,7 +54,7 @@ export function formatMessage(message: Message): string {
   return `${letter}${rsvFlags(message)}${formatBytes(message.data)}`;
 }
 
-/** `ExtensionError(1010) "message"`: what error matchers compare is shown first. */
+/** `ExtensionError(1011) "message"`: what error matchers compare is shown first. */
 export function formatError(error: Error): string {
   const code = error instanceof WebSocketError ? `(${error.closeCode})` : '';
   return `${error.name}${code} ${JSON.stringify(error.message)}`;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { share } from 'rxjs';
 import { fayeClientFactory, fayeServerFactory, type FayeMessage } from '../../src/negotiation/index.js';
-import { ExtensionError, Opcode } from '../../src/protocol/index.js';
+import { InvalidDataError, Opcode } from '../../src/protocol/index.js';
 import {
   accepted,
   closeWith,
@@ -54,10 +54,10 @@ describe('x-timestamp through the faye adapter', () => {
     expect(latencies).toEqual([250, 250]);
   });
 
-  it('refuses a message too short to hold a stamp (the faye adapter reports 1010)', async () => {
+  it('refuses a message too short to hold a stamp (the faye adapter reports an incoming failure as 1007)', async () => {
     const { server } = handshake([fayeClientFactory(timestampPlugin())], [fayeServerFactory(timestampPlugin())]);
     await runMarbles(({ cold, receive, expectObservable }) => {
-      expectObservable(receive(server, cold('a|', { a: 'B<01 02>' }))).toBe('#', {}, closeWith(ExtensionError, 1010, /cannot hold its timestamp/));
+      expectObservable(receive(server, cold('a|', { a: 'B<01 02>' }))).toBe('#', {}, closeWith(InvalidDataError, 1007, /cannot hold its timestamp/));
     });
   });
 

@@ -26,7 +26,7 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   // Cut on a character boundary: drop continuation bytes at the cut.
   let end = maxBytes;
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
-  return new TextDecoder().decode(bytes.subarray(0, end));
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, end));
 }
 
 /**
