@@ -37,6 +37,12 @@ export interface Deflater {
   write(input: Uint8Array, out: Uint8Array[]): void;
   /** Forgets the sliding window: the next write starts a fresh stream. */
   reset(): void;
+  /**
+   * Optional: frees everything but the window (what the peer may still refer
+   * to) while the connection is idle; the next write rebuilds the state from
+   * it. Called only between messages.
+   */
+  hibernate?(): void;
   /** Frees native memory; the deflater cannot be used afterwards. */
   close(): void;
 }
@@ -50,6 +56,8 @@ export interface Inflater {
   write(input: Uint8Array, out: Uint8Array[]): number;
   /** Forgets the window and any partial state: the next write starts a fresh stream. */
   reset(): void;
+  /** Optional, as `Deflater.hibernate`: keeps only the window until the next write. */
+  hibernate?(): void;
   close(): void;
 }
 

@@ -142,6 +142,16 @@ export class PerMessageCompressor {
     return this.#finish(frame, yield* concatBytesInSteps(out));
   }
 
+  /**
+   * Between messages, lets the backend free all of its context but the
+   * window (see `Deflater.hibernate`); the next message rebuilds it. Does
+   * nothing inside a message.
+   */
+  hibernate(): void {
+    if (this.#inMessage || this.#busy || this.#closed) return;
+    this.#deflater?.hibernate?.();
+  }
+
   /** Frees the zlib context; later frames would allocate a new one. */
   close(): void {
     this.#closed = true;

@@ -122,6 +122,12 @@ export class PerMessageDecompressor {
     return this.#finish(frame, yield* concatBytesInSteps(out));
   }
 
+  /** As `PerMessageCompressor.hibernate`: between messages, keep only the window. */
+  hibernate(): void {
+    if (this.#inMessage || this.#busy || this.#closed || this.#failure) return;
+    this.#inflater?.hibernate?.();
+  }
+
   close(): void {
     this.#closed = true;
     this.#inflater?.close();

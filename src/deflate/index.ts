@@ -14,7 +14,7 @@ export type { CompressorOptions } from './compressor.js';
 export { PerMessageDecompressor } from './decompressor.js';
 export type { DecompressorOptions } from './decompressor.js';
 export { DEFAULT_COMPRESS_SETTINGS } from './compressSettings.js';
-export { DEFAULT_CLIENT_MEM_LEVEL, DEFAULT_SERVER_MEM_LEVEL } from './defaults.js';
+export { DEFAULT_CLIENT_MEM_LEVEL, DEFAULT_SERVER_HIBERNATE_AFTER_MS, DEFAULT_SERVER_MEM_LEVEL } from './defaults.js';
 export type { CompressSettings } from './compressSettings.js';
 export { Strategy } from './backend.js';
 export type { ZlibBackend, Deflater, Inflater, DeflaterOptions, InflaterOptions } from './backend.js';

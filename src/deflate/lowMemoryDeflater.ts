@@ -76,6 +76,12 @@ export class LowMemoryDeflater implements Deflater {
     this.#pako.reset();
   }
 
+  /** Keeps only the window: pako's, or the newer one a native write left. */
+  hibernate(): void {
+    this.#pako.hibernate(this.#nativeHistory);
+    this.#nativeHistory = undefined;
+  }
+
   close(): void {
     this.#nativeHistory = undefined;
     this.#pako.close();

@@ -7,7 +7,13 @@ import { NegotiationError } from '../protocol/errors.js';
 import type { ExtensionParams, ExtensionSession, ServerExtensionFactory, SessionOptions } from '../protocol/extension.js';
 import { resolveCompressSettings } from './compressSettings.js';
 import { defaultServerBackend } from './defaultBackend.js';
-import { DEFAULT_SERVER_CLIENT_MAX_WINDOW_BITS, DEFAULT_SERVER_MAX_WINDOW_BITS, DEFAULT_SERVER_MEM_LEVEL } from './defaults.js';
+import { idleSweeper } from './idleSweeper.js';
+import {
+  DEFAULT_SERVER_CLIENT_MAX_WINDOW_BITS,
+  DEFAULT_SERVER_HIBERNATE_AFTER_MS,
+  DEFAULT_SERVER_MAX_WINDOW_BITS,
+  DEFAULT_SERVER_MEM_LEVEL,
+} from './defaults.js';
 import { alreadyUsed, windowBitsOption } from './factoryChecks.js';
 import { answerOffer, type ServerNegotiationConfig } from './negotiate.js';
 import { PERMESSAGE_DEFLATE, formatDeflateParams, parseDeflateParams, type DeflateParams } from './params.js';
@@ -60,7 +66,9 @@ export class ServerPerMessageDeflateFactory implements ServerExtensionFactory {
     };
     const compressSettings = { ...codec.compressSettings, memLevel: codec.compressSettings?.memLevel ?? DEFAULT_SERVER_MEM_LEVEL };
     resolveCompressSettings(compressSettings);
-    this.#codec = { ...codec, compressSettings };
+    const hibernateAfterMs = codec.hibernateAfterMs === undefined ? DEFAULT_SERVER_HIBERNATE_AFTER_MS : codec.hibernateAfterMs;
+    if (hibernateAfterMs !== null) idleSweeper(hibernateAfterMs); // validates the delay now, not at the first connection
+    this.#codec = { ...codec, compressSettings, hibernateAfterMs };
   }
 
   respond(

@@ -14,6 +14,7 @@ import type { CompressSettings } from './compressSettings.js';
 import { COMPRESS_SLICE, PerMessageCompressor } from './compressor.js';
 import { INFLATE_SLICE, PerMessageDecompressor } from './decompressor.js';
 import { DEFAULT_SLICE_BUDGET_MS, drive } from './drive.js';
+import { idleSweeper, type IdleSweeper } from './idleSweeper.js';
 import type { Agreement } from './negotiate.js';
 import { PERMESSAGE_DEFLATE } from './params.js';
 
@@ -46,6 +47,13 @@ export interface CodecOptions {
   readonly backend?: ZlibBackend;
   /** Longest synchronous stretch of zlib work before yielding to the event loop (default 4 ms). */
   readonly sliceBudgetMs?: number;
+  /**
+   * After this long without a frame (between 1× and 2×), a session keeps only
+   * its two windows and frees the rest of its zlib state, rebuilt from them on
+   * the next message (backends with `hibernate`: pako, lowMemoryBackend).
+   * `null`: never. Default: see the factories (README "Memory per connection").
+   */
+  readonly hibernateAfterMs?: number | null;
 }
 
 export interface PerMessageDeflateSessionInit extends CodecOptions {
@@ -65,6 +73,7 @@ export class PerMessageDeflateSession implements ExtensionSession {
   readonly #compressor: PerMessageCompressor;
   readonly #decompressor: PerMessageDecompressor;
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #sweeper: IdleSweeper | undefined;
 
   constructor(init: PerMessageDeflateSessionInit) {
     const { agreement, role } = init;
@@ -91,26 +100,42 @@ export class PerMessageDeflateSession implements ExtensionSession {
     const budget = init.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS;
     const compressor = this.#compressor;
     const decompressor = this.#decompressor;
+    const sweeper = (this.#sweeper = init.hibernateAfterMs == null ? undefined : idleSweeper(init.hibernateAfterMs));
     this.outgoing = {
       kind: 'frame',
       concurrency: 1,
-      process: (frame: Frame, context: StageContext) =>
-        frame.payload.length <= COMPRESS_SLICE
+      process: (frame: Frame, context: StageContext) => {
+        sweeper?.touch(this);
+        return frame.payload.length <= COMPRESS_SLICE
           ? compressor.process(frame)
-          : this.#track(drive(compressor.steps(frame), budget, context.signal)),
+          : this.#track(drive(compressor.steps(frame), budget, context.signal));
+      },
     };
     this.incoming = {
       kind: 'frame',
       concurrency: 1,
-      process: (frame: Frame, context: StageContext) =>
-        frame.payload.length <= INFLATE_SLICE
+      process: (frame: Frame, context: StageContext) => {
+        sweeper?.touch(this);
+        return frame.payload.length <= INFLATE_SLICE
           ? decompressor.process(frame)
-          : this.#track(drive(decompressor.steps(frame), budget, context.signal)),
+          : this.#track(drive(decompressor.steps(frame), budget, context.signal));
+      },
     };
+  }
+
+  /**
+   * Frees both directions' zlib state but their windows, if the backend can
+   * and no message is half done; the next message rebuilds it. Called by the
+   * idle sweeper (`hibernateAfterMs`); harmless at any time.
+   */
+  hibernate(): void {
+    this.#compressor.hibernate();
+    this.#decompressor.hibernate();
   }
 
   /** Waits for sliced work in flight, then frees both zlib contexts. */
   async close(): Promise<void> {
+    this.#sweeper?.forget(this);
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     this.#compressor.close();
     this.#decompressor.close();

@@ -1,0 +1,123 @@
+/**
+ * pako's inflater driven directly (zlibInflate with Z_SYNC_FLUSH), reporting
+ * how much input a stream ending in a BFINAL block consumed, and able to
+ * `hibernate` between messages: the state is freed but the window (the last
+ * ≤ 2^windowBits bytes inflated, which the peer may still refer to), and
+ * rebuilt from it on the next write.
+ */
+import {
+  ZStream,
+  Z_BUF_ERROR,
+  Z_OK,
+  Z_STREAM_END,
+  Z_SYNC_FLUSH,
+  zlibInflate,
+  zlibInflateEnd,
+  zlibInflateInit2,
+  zlibInflateReset,
+  zlibInflateSetDictionary,
+} from 'pako';
+import type { Inflater, InflaterOptions } from './backend.js';
+import { EMPTY, outputSize, zlibFailure } from './pakoShared.js';
+
+export class PakoInflater implements Inflater {
+  readonly #windowBits: number;
+  /** Undefined while hibernating (and after close). */
+  #strm: ZStream | undefined;
+  /** While hibernating: the window the rebuilt state starts from. */
+  #saved: Uint8Array | undefined;
+  #ended = false;
+  #closed = false;
+
+  constructor(options: InflaterOptions) {
+    this.#windowBits = options.windowBits;
+    this.#strm = this.#init();
+  }
+
+  #init(): ZStream {
+    const strm = new ZStream();
+    const status = zlibInflateInit2(strm, -this.#windowBits);
+    if (status !== Z_OK) throw zlibFailure('inflateInit2', status, strm);
+    return strm;
+  }
+
+  /** The live state; after `hibernate` a new one, primed with the saved window. */
+  #stream(): ZStream {
+    if (this.#strm) return this.#strm;
+    if (this.#closed) throw new Error('pako inflater used after close()');
+    const strm = this.#init();
+    const saved = this.#saved;
+    this.#saved = undefined;
+    this.#strm = strm;
+    if (saved && saved.length > 0) {
+      // Raw inflate accepts a dictionary at any time: it becomes the window.
+      const status = zlibInflateSetDictionary(strm, saved);
+      if (status !== Z_OK) throw zlibFailure('inflateSetDictionary', status, strm);
+    }
+    return strm;
+  }
+
+  write(input: Uint8Array, out: Uint8Array[]): number {
+    if (this.#ended) return 0;
+    const strm = this.#stream();
+    strm.input = input;
+    strm.next_in = 0;
+    strm.avail_in = input.length;
+    const size = outputSize(input.length, 4);
+    for (;;) {
+      const buffer = new Uint8Array(size);
+      strm.output = buffer;
+      strm.next_out = 0;
+      strm.avail_out = size;
+      const status = zlibInflate(strm, Z_SYNC_FLUSH);
+      if (strm.next_out > 0) out.push(strm.next_out === size ? buffer : buffer.subarray(0, strm.next_out));
+      if (status === Z_STREAM_END) {
+        this.#ended = true;
+        break;
+      }
+      // Z_BUF_ERROR with input left would mean no progress was possible; with
+      // none left it only says "need more input", which is normal.
+      if (status !== Z_OK && !(status === Z_BUF_ERROR && strm.avail_in === 0)) {
+        throw zlibFailure('inflate', status, strm);
+      }
+      if (strm.avail_out !== 0) break;
+    }
+    const consumed = input.length - strm.avail_in;
+    strm.input = EMPTY;
+    return consumed;
+  }
+
+  reset(): void {
+    this.#ended = false;
+    if (this.#strm) zlibInflateReset(this.#strm);
+    else this.#saved = undefined;
+  }
+
+  /** Frees the state but a copy of the window; only between messages. */
+  hibernate(): void {
+    if (!this.#strm || this.#ended) return;
+    this.#saved = windowOf(this.#strm);
+    zlibInflateEnd(this.#strm);
+    this.#strm = undefined;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#strm) zlibInflateEnd(this.#strm);
+    this.#strm = undefined;
+    this.#saved = undefined;
+  }
+}
+
+/** The bytes in pako's circular inflate window, oldest first (a copy). */
+function windowOf(strm: ZStream): Uint8Array {
+  // pako's InflateState (a port of zlib's): `whave` bytes of a `wsize`-byte
+  // circular window, the next byte going to `wnext`.
+  const state = strm.state as { window: Uint8Array | null; wsize: number; whave: number; wnext: number };
+  if (!state.window || state.whave === 0) return EMPTY;
+  if (state.whave < state.wsize) return state.window.slice(0, state.whave);
+  const out = new Uint8Array(state.wsize);
+  out.set(state.window.subarray(state.wnext, state.wsize), 0);
+  out.set(state.window.subarray(0, state.wnext), state.wsize - state.wnext);
+  return out;
+}
