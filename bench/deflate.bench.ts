@@ -33,6 +33,7 @@ const zlibDefaults = { serverMaxWindowBits: 15, clientMaxWindowBits: 15, backend
 export default async function deflateBench(ctx: BenchContext): Promise<BenchTable> {
   // Memory first: the throughput runs below leave garbage that would blur it.
   const memory = await memoryPerConnection(ctx.quick, 'default');
+  const memoryHibernated = await memoryPerConnection(ctx.quick, 'hibernated');
   const memoryNative = await memoryPerConnection(ctx.quick, 'native');
   const memoryFreeing = await memoryPerConnection(ctx.quick, 'freeing');
   const rows: BenchRow[] = [];
@@ -68,6 +69,7 @@ export default async function deflateBench(ctx: BenchContext): Promise<BenchTabl
       return `${label}: wsx = ×${(wsx.opsPerSec / floorOf(label).opsPerSec).toFixed(2)} of the node:zlib floor`;
     }),
     memory,
+    memoryHibernated,
     memoryNative,
     memoryFreeing,
     await longestSyncStretch(),

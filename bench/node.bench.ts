@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { largeMessages, smallMessages } from './node/workload.js';
 import type { BenchContext, BenchRow, BenchTable } from './lib/index.js';
 import { echoRun, startEchoServer, type EchoImpl } from './node/echo.js';
-import { memoryPerConnection } from './node/memory.js';
+import { IDLE_MS, memoryPerConnection } from './node/memory.js';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -112,7 +112,9 @@ export default async function nodeBench(ctx: BenchContext): Promise<BenchTable> 
     const line =
       `server memory per connection, ${compression ? 'deflate' : 'no compression'} (${connections} connections, one 1 KiB echo each): ` +
       `wsx ${kib(wsx.rss)} RSS / ${kib(wsx.heap)} heap+external; ws ${kib(ws.rss)} RSS / ${kib(ws.heap)} heap+external` +
-      ` (wsx/ws RSS ${(wsx.rss / ws.rss).toFixed(2)})`;
+      ` (wsx/ws RSS ${(wsx.rss / ws.rss).toFixed(2)}); after ${IDLE_MS / 1000} s idle: ` +
+      `wsx ${kib(wsx.idleRss)} RSS / ${kib(wsx.idleHeap)} heap+external; ws ${kib(ws.idleRss)} RSS / ${kib(ws.idleHeap)} heap+external` +
+      ` (wsx/ws RSS ${(wsx.idleRss / ws.idleRss).toFixed(2)})`;
     ctx.log(`  ${line}`);
     notes.push(line);
   }

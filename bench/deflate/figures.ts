@@ -40,6 +40,10 @@ function zlibFormula(deflateBits: number, memLevel: number, inflateBits: number)
 export const MEMORY_CONFIGS = {
   default: { label: 'server factory defaults (lowMemoryBackend, window 12, memLevel 4)', options: {} },
   native: { label: 'native zlib server (minizlib, window 12, memLevel 5: the previous default)', options: { backend: defaultBackend, compressSettings: { memLevel: 5 } } },
+  hibernated: {
+    label: 'server factory defaults, idle sessions hibernated (what the idle sweeper does after 2–4 s)',
+    options: {},
+  },
   freeing: {
     label: 'both *_no_context_takeover with freeContextBetweenMessages (idle connections hold no zlib context)',
     options: { serverNoContextTakeover: true, clientNoContextTakeover: true, freeContextBetweenMessages: true },
@@ -68,6 +72,7 @@ export async function measureMemoryPerConnection(quick: boolean, config: keyof t
     const { server } = wsxSessions(peer, factory);
     server.incoming.process(wire, context);
     server.outgoing.process(message, context);
+    if (config === 'hibernated') server.hibernate();
     sessions.push(server);
   }
   gc();
@@ -77,7 +82,9 @@ export async function measureMemoryPerConnection(quick: boolean, config: keyof t
   const formula =
     config === 'freeing'
       ? ''
-      : ` (zlib's formula ${(zlibFormula(12, config === 'default' ? 4 : 5, 12) / KiB).toFixed(1)} KiB; 15/8 would be ${(zlibFormula(15, 8, 15) / KiB).toFixed(1)} KiB)`;
+      : config === 'hibernated'
+        ? ' (kept: both windows, i.e. what each direction carried, at most 4 KiB each)'
+        : ` (zlib's formula ${(zlibFormula(12, config === 'default' ? 4 : 5, 12) / KiB).toFixed(1)} KiB; 15/8 would be ${(zlibFormula(15, 8, 15) / KiB).toFixed(1)} KiB)`;
   return (
     `memory per server connection, ${label}, over ${count} sessions after one 1 KiB message each way: ` +
     `+${per('rss')} KiB RSS, of which JS heap +${per('heapUsed')} KiB and ArrayBuffers +${per('arrayBuffers')} KiB${formula}`
