@@ -58,6 +58,12 @@ export interface Inflater {
   reset(): void;
   /** Optional, as `Deflater.hibernate`: keeps only the window until the next write. */
   hibernate?(): void;
+  /**
+   * Optional: called after the last write of each message (its `00 00 ff ff`
+   * included), when the stream is at a block boundary. lowMemoryBackend may
+   * hand its window to another implementation there.
+   */
+  endOfMessage?(): void;
   close(): void;
 }
 

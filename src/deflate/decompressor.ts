@@ -193,6 +193,7 @@ export class PerMessageDecompressor {
 
   #finish(frame: Frame, payload: Uint8Array): Frame {
     if (frame.fin && this.#inflater) {
+      this.#inflater.endOfMessage?.();
       if (this.#trailer) {
         if (!this.#trailer.isOnlyEmptyBlocks()) {
           throw this.#fail(new InvalidDataError('permessage-deflate: data after the final deflate block'));

@@ -71,9 +71,14 @@ export class MinizlibInflater implements Inflater {
   readonly #stream: InflateRaw;
   readonly #sink: Sink;
 
-  /** `chunkSize`: bytes of the output buffer Node allocates up front and refills (min 64). */
-  constructor(options: InflaterOptions, chunkSize = INFLATE_CHUNK) {
+  /**
+   * `dictionary`: the bytes the peer's first matches may refer to (the window
+   * of an inflater this one takes over from). `chunkSize`: bytes of the output
+   * buffer Node allocates up front and refills (min 64).
+   */
+  constructor(options: InflaterOptions, dictionary?: Uint8Array, chunkSize = INFLATE_CHUNK) {
     this.#stream = new InflateRaw({
+      ...(dictionary && dictionary.length > 0 ? { dictionary } : {}),
       windowBits: options.windowBits,
       flush: constants.Z_SYNC_FLUSH,
       chunkSize,

@@ -49,11 +49,7 @@ export class PakoInflater implements Inflater {
     const saved = this.#saved;
     this.#saved = undefined;
     this.#strm = strm;
-    if (saved && saved.length > 0) {
-      // Raw inflate accepts a dictionary at any time: it becomes the window.
-      const status = zlibInflateSetDictionary(strm, saved);
-      if (status !== Z_OK) throw zlibFailure('inflateSetDictionary', status, strm);
-    }
+    if (saved && saved.length > 0) setDictionary(strm, saved);
     return strm;
   }
 
@@ -93,6 +89,20 @@ export class PakoInflater implements Inflater {
     else this.#saved = undefined;
   }
 
+  /** The window (the last ≤ 2^windowBits bytes inflated since the last reset), oldest first; a copy. */
+  history(): Uint8Array {
+    return this.#strm ? windowOf(this.#strm) : (this.#saved ?? EMPTY);
+  }
+
+  /** Starts a fresh stream whose matches may refer to `dictionary` (what the peer's deflater holds). */
+  restart(dictionary: Uint8Array): void {
+    this.#ended = false;
+    this.#saved = undefined;
+    const strm = this.#stream();
+    zlibInflateReset(strm);
+    if (dictionary.length > 0) setDictionary(strm, dictionary);
+  }
+
   /** Frees the state but a copy of the window; only between messages. */
   hibernate(): void {
     if (!this.#strm || this.#ended) return;
@@ -107,6 +117,12 @@ export class PakoInflater implements Inflater {
     this.#strm = undefined;
     this.#saved = undefined;
   }
+}
+
+/** Raw inflate accepts a dictionary at any time: it becomes the window. */
+function setDictionary(strm: ZStream, dictionary: Uint8Array): void {
+  const status = zlibInflateSetDictionary(strm, dictionary);
+  if (status !== Z_OK) throw zlibFailure('inflateSetDictionary', status, strm);
 }
 
 /** The bytes in pako's circular inflate window, oldest first (a copy). */
