@@ -60,6 +60,8 @@ export interface CompressorOptions {
 }
 
 export class PerMessageCompressor {
+  /** Payload bytes `process` handles in one synchronous call (see `runCodec`). */
+  readonly sliceBytes = COMPRESS_SLICE;
   readonly #backend: ZlibBackend;
   readonly #windowBits: number;
   readonly #strategy: number;

@@ -41,6 +41,8 @@ export interface DecompressorOptions {
 }
 
 export class PerMessageDecompressor {
+  /** Compressed bytes `process` handles in one synchronous call (see `runCodec`). */
+  readonly sliceBytes = INFLATE_SLICE;
   readonly #backend: ZlibBackend;
   readonly #windowBits: number;
   readonly #noContextTakeover: boolean;

@@ -11,12 +11,13 @@ import type { ExtensionParams, ExtensionSession, FrameStage, StageContext } from
 import type { Frame } from '../protocol/frame.js';
 import type { ZlibBackend } from './backend.js';
 import type { CompressSettings } from './compressSettings.js';
-import { COMPRESS_SLICE, PerMessageCompressor } from './compressor.js';
-import { INFLATE_SLICE, PerMessageDecompressor } from './decompressor.js';
-import { DEFAULT_SLICE_BUDGET_MS, drive } from './drive.js';
+import { PerMessageCompressor } from './compressor.js';
+import { PerMessageDecompressor } from './decompressor.js';
+import { DEFAULT_SLICE_BUDGET_MS } from './drive.js';
 import { idleSweeper, type IdleSweeper } from './idleSweeper.js';
 import type { Agreement } from './negotiate.js';
 import { PERMESSAGE_DEFLATE } from './params.js';
+import { runCodec } from './slicedCodec.js';
 
 /** Settings that do not take part in negotiation, shared by both factories. */
 export interface CodecOptions {
@@ -106,9 +107,7 @@ export class PerMessageDeflateSession implements ExtensionSession {
       concurrency: 1,
       process: (frame: Frame, context: StageContext) => {
         sweeper?.touch(this);
-        return frame.payload.length <= COMPRESS_SLICE
-          ? compressor.process(frame)
-          : this.#track(drive(compressor.steps(frame), budget, context.signal));
+        return this.#track(runCodec(compressor, frame, budget, context.signal));
       },
     };
     this.incoming = {
@@ -116,9 +115,7 @@ export class PerMessageDeflateSession implements ExtensionSession {
       concurrency: 1,
       process: (frame: Frame, context: StageContext) => {
         sweeper?.touch(this);
-        return frame.payload.length <= INFLATE_SLICE
-          ? decompressor.process(frame)
-          : this.#track(drive(decompressor.steps(frame), budget, context.signal));
+        return this.#track(runCodec(decompressor, frame, budget, context.signal));
       },
     };
   }

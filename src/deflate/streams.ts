@@ -9,22 +9,17 @@
  * call time, so it works on any implementation.
  */
 import type { Frame } from '../protocol/frame.js';
-import { COMPRESS_SLICE, PerMessageCompressor, type CompressorOptions } from './compressor.js';
-import { INFLATE_SLICE, PerMessageDecompressor, type DecompressorOptions } from './decompressor.js';
-import { DEFAULT_SLICE_BUDGET_MS, drive } from './drive.js';
+import { PerMessageCompressor, type CompressorOptions } from './compressor.js';
+import { PerMessageDecompressor, type DecompressorOptions } from './decompressor.js';
+import { DEFAULT_SLICE_BUDGET_MS } from './drive.js';
+import { runCodec, type SlicedCodec } from './slicedCodec.js';
 
 export interface SliceOptions {
   /** Longest synchronous stretch of zlib work before yielding (default 4 ms). */
   readonly sliceBudgetMs?: number;
 }
 
-interface Codec {
-  process(frame: Frame): Frame;
-  steps(frame: Frame): Generator<void, Frame, void>;
-  close(): void;
-}
-
-function codecStream(codec: Codec, slice: number, budgetMs: number): TransformStream<Frame, Frame> {
+function codecStream(codec: SlicedCodec, budgetMs: number): TransformStream<Frame, Frame> {
   const fail = (error: unknown): never => {
     codec.close();
     throw error;
@@ -32,11 +27,7 @@ function codecStream(codec: Codec, slice: number, budgetMs: number): TransformSt
   return new TransformStream<Frame, Frame>({
     transform(frame, controller) {
       try {
-        if (frame.payload.length <= slice) {
-          controller.enqueue(codec.process(frame));
-          return;
-        }
-        const result = drive(codec.steps(frame), budgetMs);
+        const result = runCodec(codec, frame, budgetMs);
         if (!(result instanceof Promise)) {
           controller.enqueue(result);
           return;
@@ -60,7 +51,7 @@ function codecStream(codec: Codec, slice: number, budgetMs: number): TransformSt
  * const wire = frames.pipeThrough(deflate({ windowBits: 12 }));
  */
 export function deflate(options: CompressorOptions & SliceOptions = {}): TransformStream<Frame, Frame> {
-  return codecStream(new PerMessageCompressor(options), COMPRESS_SLICE, options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
+  return codecStream(new PerMessageCompressor(options), options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
 }
 
 /**
@@ -72,5 +63,5 @@ export function deflate(options: CompressorOptions & SliceOptions = {}): Transfo
  * const frames = wire.pipeThrough(inflate({ maxMessageSize: 1 << 20 }));
  */
 export function inflate(options: DecompressorOptions & SliceOptions = {}): TransformStream<Frame, Frame> {
-  return codecStream(new PerMessageDecompressor(options), INFLATE_SLICE, options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
+  return codecStream(new PerMessageDecompressor(options), options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
 }

@@ -5,26 +5,20 @@
  * large ones are sliced so the event loop keeps turning.
  */
 import { defer, finalize, concatMap, from, of, type Observable, type OperatorFunction } from 'rxjs';
-import { COMPRESS_SLICE, PerMessageCompressor, type CompressorOptions } from '../deflate/compressor.js';
-import { INFLATE_SLICE, PerMessageDecompressor, type DecompressorOptions } from '../deflate/decompressor.js';
-import { DEFAULT_SLICE_BUDGET_MS, drive } from '../deflate/drive.js';
+import { PerMessageCompressor, type CompressorOptions } from '../deflate/compressor.js';
+import { PerMessageDecompressor, type DecompressorOptions } from '../deflate/decompressor.js';
+import { DEFAULT_SLICE_BUDGET_MS } from '../deflate/drive.js';
+import { runCodec, type SlicedCodec } from '../deflate/slicedCodec.js';
 import type { SliceOptions } from '../deflate/streams.js';
 import type { Frame } from '../protocol/frame.js';
 
-interface Codec {
-  process(frame: Frame): Frame;
-  steps(frame: Frame): Generator<void, Frame, void>;
-  close(): void;
-}
-
-function codecOperator(create: () => Codec, slice: number, budgetMs: number): OperatorFunction<Frame, Frame> {
+function codecOperator(create: () => SlicedCodec, budgetMs: number): OperatorFunction<Frame, Frame> {
   return (source: Observable<Frame>) =>
     defer(() => {
       const codec = create();
       return source.pipe(
         concatMap((frame) => {
-          if (frame.payload.length <= slice) return of(codec.process(frame));
-          const result = drive(codec.steps(frame), budgetMs);
+          const result = runCodec(codec, frame, budgetMs);
           return result instanceof Promise ? from(result) : of(result);
         }),
         finalize(() => codec.close()),
@@ -39,7 +33,7 @@ function codecOperator(create: () => Codec, slice: number, budgetMs: number): Op
  * frames$.pipe(deflate({ noContextTakeover: true })).subscribe(send);
  */
 export function deflate(options: CompressorOptions & SliceOptions = {}): OperatorFunction<Frame, Frame> {
-  return codecOperator(() => new PerMessageCompressor(options), COMPRESS_SLICE, options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
+  return codecOperator(() => new PerMessageCompressor(options), options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
 }
 
 /**
@@ -50,5 +44,5 @@ export function deflate(options: CompressorOptions & SliceOptions = {}): Operato
  * wire$.pipe(inflate({ maxMessageSize: 1 << 20 })).subscribe(deliver);
  */
 export function inflate(options: DecompressorOptions & SliceOptions = {}): OperatorFunction<Frame, Frame> {
-  return codecOperator(() => new PerMessageDecompressor(options), INFLATE_SLICE, options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
+  return codecOperator(() => new PerMessageDecompressor(options), options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS);
 }
