@@ -93,8 +93,10 @@ class Bypass {
       {
         start: (controller) => {
           this.#in = controller;
-          // Heard as soon as abort() is called, even while a write waits for the stages.
-          controller.signal?.addEventListener('abort', () => this.stop(controller.signal.reason));
+          // Heard as soon as abort() is called, even while a write waits for the stages. The abort
+          // errors this writable itself: erroring it again from inside the abort signal trips an
+          // internal assertion in Node 20's writableStreamAbort (it does not re-check the state).
+          controller.signal?.addEventListener('abort', () => this.stop(controller.signal.reason, false));
         },
         write: (frame) => this.#write(frame),
         close: () => this.#close(),
@@ -183,13 +185,13 @@ class Bypass {
   }
 
   /** Abort, a protocol error or a pipeline abort: the stages are torn down and both ends error now. */
-  stop(reason: unknown): void {
+  stop(reason: unknown, errorInput = true): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#endReason = reason;
     this.#stages.abort(reason);
     this.#dataWriter.abort(reason).catch(ignore);
-    this.#in.error(reason);
+    if (errorInput) this.#in.error(reason);
     this.#endInput();
     this.#wake();
   }

@@ -289,3 +289,32 @@ describe('createExtensionPipeline: errors, abort and bounds with the bypass', ()
     await pipeline.abort();
   });
 });
+
+describe('aborting a direction while a write is pending', () => {
+  // Node 20's writableStreamAbort does not re-check the stream's state after
+  // signalling abort: a listener that errors the writable there trips
+  // ERR_INTERNAL_ASSERTION as an unhandled rejection (which fails this run).
+  it('rejects the pending write with the abort reason and nothing else', async () => {
+    const failures: unknown[] = [];
+    const onUnhandled = (error: unknown) => failures.push(error);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const pipeline = createExtensionPipeline([session({ kind: 'frame', process: (f) => f })]);
+        const writer = pipeline.outgoing.writable.getWriter();
+        const pending = writer.write(text(`m${i}`)).then(
+          () => 'written',
+          (error: unknown) => error,
+        );
+        const reason = new Error(`stop ${i}`);
+        await writer.abort(reason).catch(() => {});
+        const outcome = await pending;
+        expect(outcome === 'written' || outcome === reason).toBe(true);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(failures).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
