@@ -18,6 +18,7 @@ import { concatBytes, concatBytesInSteps, stripSyncTail } from './bytes.js';
 import { deflaterSettings, resolveCompressSettings, type CompressSettings } from './compressSettings.js';
 import { defaultBackend } from './defaultBackend.js';
 import { runToEnd } from './drive.js';
+import { OneFrameAtATime } from './oneFrameAtATime.js';
 import type { WindowBits } from './params.js';
 import { isMarkedUncompressed } from './uncompressed.js';
 
@@ -78,7 +79,7 @@ export class PerMessageCompressor {
   #inMessage = false;
   #compressing = false;
   #closed = false;
-  #busy = false;
+  readonly #oneAtATime = new OneFrameAtATime();
 
   constructor(options: CompressorOptions = {}) {
     const settings = resolveCompressSettings(options.compressSettings);
@@ -104,7 +105,7 @@ export class PerMessageCompressor {
    */
   process(frame: Frame): Frame {
     if (isControlOpcode(frame.opcode)) return frame;
-    if (frame.payload.length > COMPRESS_SLICE || this.#busy) return runToEnd(this.steps(frame));
+    if (frame.payload.length > COMPRESS_SLICE || this.#oneAtATime.busy) return runToEnd(this.steps(frame));
     if (!this.#begin(frame)) return clearRsv1(frame);
     const out: Uint8Array[] = [];
     if (frame.payload.length > 0 || frame.fin) this.#write(frame.payload, out);
@@ -112,22 +113,8 @@ export class PerMessageCompressor {
   }
 
   /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
-  *steps(frame: Frame): Generator<void, Frame, void> {
-    this.#enter();
-    try {
-      return yield* this.#sliced(frame);
-    } finally {
-      this.#busy = false;
-    }
-  }
-
-  /**
-   * One frame at a time: a sliced frame still in progress owns the zlib
-   * stream, and a frame slipped in between would corrupt both messages.
-   */
-  #enter(): void {
-    if (this.#busy) throw new Error('permessage-deflate: a frame was submitted before the previous one finished');
-    this.#busy = true;
+  steps(frame: Frame): Generator<void, Frame, void> {
+    return this.#oneAtATime.run(this.#sliced(frame));
   }
 
   *#sliced(frame: Frame): Generator<void, Frame, void> {
@@ -150,7 +137,7 @@ export class PerMessageCompressor {
    * nothing inside a message.
    */
   hibernate(): void {
-    if (this.#inMessage || this.#busy || this.#closed) return;
+    if (this.#inMessage || this.#oneAtATime.busy || this.#closed) return;
     this.#deflater?.hibernate?.();
   }
 

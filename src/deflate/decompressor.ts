@@ -16,6 +16,7 @@ import type { Inflater, ZlibBackend } from './backend.js';
 import { SYNC_TAIL, concatBytes, concatBytesInSteps, withSyncTail } from './bytes.js';
 import { defaultBackend } from './defaultBackend.js';
 import { runToEnd } from './drive.js';
+import { OneFrameAtATime } from './oneFrameAtATime.js';
 import { StreamTrailer } from './streamTrailer.js';
 import type { WindowBits } from './params.js';
 
@@ -57,7 +58,7 @@ export class PerMessageDecompressor {
   #trailer: StreamTrailer | undefined;
   #failure: WebSocketError | undefined;
   #closed = false;
-  #busy = false;
+  readonly #oneAtATime = new OneFrameAtATime();
 
   constructor(options: DecompressorOptions = {}) {
     this.#backend = options.backend ?? defaultBackend;
@@ -80,7 +81,7 @@ export class PerMessageDecompressor {
    * // → a text frame with payload "Hello" and RSV1 clear
    */
   process(frame: Frame): Frame {
-    if (frame.payload.length > INFLATE_SLICE || this.#busy) return runToEnd(this.steps(frame));
+    if (frame.payload.length > INFLATE_SLICE || this.#oneAtATime.busy) return runToEnd(this.steps(frame));
     if (!this.#begin(frame)) return frame;
     const out: Uint8Array[] = [];
     if (frame.fin && frame.payload.length < COPY_TAIL_BELOW) {
@@ -93,22 +94,8 @@ export class PerMessageDecompressor {
   }
 
   /** The same as `process`, pausing (`yield`) between slices of a large payload; see `drive`. */
-  *steps(frame: Frame): Generator<void, Frame, void> {
-    this.#enter();
-    try {
-      return yield* this.#sliced(frame);
-    } finally {
-      this.#busy = false;
-    }
-  }
-
-  /**
-   * One frame at a time: a sliced frame still in progress owns the zlib
-   * stream, and a frame slipped in between would corrupt both messages.
-   */
-  #enter(): void {
-    if (this.#busy) throw new Error('permessage-deflate: a frame was submitted before the previous one finished');
-    this.#busy = true;
+  steps(frame: Frame): Generator<void, Frame, void> {
+    return this.#oneAtATime.run(this.#sliced(frame));
   }
 
   *#sliced(frame: Frame): Generator<void, Frame, void> {
@@ -126,7 +113,7 @@ export class PerMessageDecompressor {
 
   /** As `PerMessageCompressor.hibernate`: between messages, keep only the window. */
   hibernate(): void {
-    if (this.#inMessage || this.#busy || this.#closed || this.#failure) return;
+    if (this.#inMessage || this.#oneAtATime.busy || this.#closed || this.#failure) return;
     this.#inflater?.hibernate?.();
   }
 
