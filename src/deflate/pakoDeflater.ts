@@ -18,48 +18,33 @@ import {
   type Z_Strategy,
 } from 'pako';
 import type { Deflater, DeflaterOptions } from './backend.js';
+import { HibernatingStream } from './pakoHibernation.js';
 import { EMPTY, outputSize, zlibFailure } from './pakoShared.js';
 
 const Z_DEFLATED = 8;
 
 export class PakoDeflater implements Deflater {
-  readonly #options: DeflaterOptions;
-  readonly #legacyHash: boolean;
-  /** Undefined while hibernating (and after close). */
-  #strm: ZStream | undefined;
-  /** While hibernating: the window the rebuilt state starts from. */
-  #saved: Uint8Array | undefined;
-  #closed = false;
+  readonly #z: HibernatingStream;
 
   /** `legacyHash`: zlib's rolling hash, its table sized by memLevel (see PakoBackendOptions). */
   constructor(options: DeflaterOptions, legacyHash: boolean) {
-    this.#options = options;
-    this.#legacyHash = legacyHash;
-    this.#strm = this.#init();
-  }
-
-  #init(): ZStream {
-    const strm = new ZStream();
-    const { level, windowBits, memLevel, strategy } = this.#options;
-    const status = zlibDeflateInit2(strm, level, Z_DEFLATED, -windowBits, memLevel, strategy as Z_Strategy, this.#legacyHash);
-    if (status !== Z_OK) throw zlibFailure('deflateInit2', status, strm);
-    return strm;
-  }
-
-  /** The live state; after `hibernate` a new one, primed with the saved window. */
-  #stream(): ZStream {
-    if (this.#strm) return this.#strm;
-    if (this.#closed) throw new Error('pako deflater used after close()');
-    const strm = this.#init();
-    const saved = this.#saved;
-    this.#saved = undefined;
-    this.#strm = strm;
-    if (saved && saved.length > 0) setDictionary(strm, saved);
-    return strm;
+    const { level, windowBits, memLevel, strategy } = options;
+    this.#z = new HibernatingStream({
+      name: 'pako deflater',
+      init() {
+        const strm = new ZStream();
+        const status = zlibDeflateInit2(strm, level, Z_DEFLATED, -windowBits, memLevel, strategy as Z_Strategy, legacyHash);
+        if (status !== Z_OK) throw zlibFailure('deflateInit2', status, strm);
+        return strm;
+      },
+      reset: (strm) => void zlibDeflateReset(strm),
+      setDictionary,
+      end: (strm) => void zlibDeflateEnd(strm),
+    });
   }
 
   write(input: Uint8Array, out: Uint8Array[]): void {
-    const strm = this.#stream();
+    const strm = this.#z.stream();
     strm.input = input;
     strm.next_in = 0;
     strm.avail_in = input.length;
@@ -78,8 +63,7 @@ export class PakoDeflater implements Deflater {
   }
 
   reset(): void {
-    if (this.#strm) zlibDeflateReset(this.#strm);
-    else this.#saved = undefined;
+    this.#z.reset();
   }
 
   /**
@@ -89,20 +73,18 @@ export class PakoDeflater implements Deflater {
    * Only valid between writes, when every input byte has been flushed.
    */
   history(): Uint8Array {
-    if (!this.#strm) return this.#saved ?? EMPTY;
+    const live = this.#z.live;
+    if (!live) return this.#z.saved ?? EMPTY;
     // pako's DeflateState (a port of zlib's): after a flush `lookahead` is 0
     // and window[strstart - w_size, strstart) is the most recent input.
-    const state = this.#strm.state as { window: Uint8Array; strstart: number; lookahead: number; w_size: number };
+    const state = live.state as { window: Uint8Array; strstart: number; lookahead: number; w_size: number };
     if (state.lookahead !== 0) throw new Error('pako deflater history read with input pending');
     return state.window.subarray(Math.max(0, state.strstart - state.w_size), state.strstart);
   }
 
   /** Starts a fresh stream whose matches may refer to `dictionary` (what the peer's window holds). */
   restart(dictionary: Uint8Array): void {
-    this.#saved = undefined;
-    const strm = this.#stream();
-    zlibDeflateReset(strm);
-    if (dictionary.length > 0) setDictionary(strm, dictionary);
+    this.#z.restart(dictionary);
   }
 
   /**
@@ -111,20 +93,12 @@ export class PakoDeflater implements Deflater {
    * Only between writes.
    */
   hibernate(window?: Uint8Array): void {
-    if (!this.#strm) {
-      if (window) this.#saved = window;
-      return;
-    }
-    this.#saved = window ?? this.history().slice();
-    zlibDeflateEnd(this.#strm);
-    this.#strm = undefined;
+    if (this.#z.live) this.#z.hibernate(window ?? this.history().slice());
+    else if (window) this.#z.hibernate(window);
   }
 
   close(): void {
-    this.#closed = true;
-    if (this.#strm) zlibDeflateEnd(this.#strm);
-    this.#strm = undefined;
-    this.#saved = undefined;
+    this.#z.close();
   }
 }
 

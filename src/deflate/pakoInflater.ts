@@ -18,44 +18,32 @@ import {
   zlibInflateSetDictionary,
 } from 'pako';
 import type { Inflater, InflaterOptions } from './backend.js';
+import { HibernatingStream } from './pakoHibernation.js';
 import { EMPTY, outputSize, zlibFailure } from './pakoShared.js';
 
 export class PakoInflater implements Inflater {
-  readonly #windowBits: number;
-  /** Undefined while hibernating (and after close). */
-  #strm: ZStream | undefined;
-  /** While hibernating: the window the rebuilt state starts from. */
-  #saved: Uint8Array | undefined;
+  readonly #z: HibernatingStream;
   #ended = false;
-  #closed = false;
 
   constructor(options: InflaterOptions) {
-    this.#windowBits = options.windowBits;
-    this.#strm = this.#init();
-  }
-
-  #init(): ZStream {
-    const strm = new ZStream();
-    const status = zlibInflateInit2(strm, -this.#windowBits);
-    if (status !== Z_OK) throw zlibFailure('inflateInit2', status, strm);
-    return strm;
-  }
-
-  /** The live state; after `hibernate` a new one, primed with the saved window. */
-  #stream(): ZStream {
-    if (this.#strm) return this.#strm;
-    if (this.#closed) throw new Error('pako inflater used after close()');
-    const strm = this.#init();
-    const saved = this.#saved;
-    this.#saved = undefined;
-    this.#strm = strm;
-    if (saved && saved.length > 0) setDictionary(strm, saved);
-    return strm;
+    const { windowBits } = options;
+    this.#z = new HibernatingStream({
+      name: 'pako inflater',
+      init() {
+        const strm = new ZStream();
+        const status = zlibInflateInit2(strm, -windowBits);
+        if (status !== Z_OK) throw zlibFailure('inflateInit2', status, strm);
+        return strm;
+      },
+      reset: (strm) => void zlibInflateReset(strm),
+      setDictionary,
+      end: (strm) => void zlibInflateEnd(strm),
+    });
   }
 
   write(input: Uint8Array, out: Uint8Array[]): number {
     if (this.#ended) return 0;
-    const strm = this.#stream();
+    const strm = this.#z.stream();
     strm.input = input;
     strm.next_in = 0;
     strm.avail_in = input.length;
@@ -85,37 +73,30 @@ export class PakoInflater implements Inflater {
 
   reset(): void {
     this.#ended = false;
-    if (this.#strm) zlibInflateReset(this.#strm);
-    else this.#saved = undefined;
+    this.#z.reset();
   }
 
   /** The window (the last ≤ 2^windowBits bytes inflated since the last reset), oldest first; a copy. */
   history(): Uint8Array {
-    return this.#strm ? windowOf(this.#strm) : (this.#saved ?? EMPTY);
+    const live = this.#z.live;
+    return live ? windowOf(live) : (this.#z.saved ?? EMPTY);
   }
 
   /** Starts a fresh stream whose matches may refer to `dictionary` (what the peer's deflater holds). */
   restart(dictionary: Uint8Array): void {
     this.#ended = false;
-    this.#saved = undefined;
-    const strm = this.#stream();
-    zlibInflateReset(strm);
-    if (dictionary.length > 0) setDictionary(strm, dictionary);
+    this.#z.restart(dictionary);
   }
 
   /** Frees the state but a copy of the window; only between messages. */
   hibernate(): void {
-    if (!this.#strm || this.#ended) return;
-    this.#saved = windowOf(this.#strm);
-    zlibInflateEnd(this.#strm);
-    this.#strm = undefined;
+    const live = this.#z.live;
+    if (!live || this.#ended) return;
+    this.#z.hibernate(windowOf(live));
   }
 
   close(): void {
-    this.#closed = true;
-    if (this.#strm) zlibInflateEnd(this.#strm);
-    this.#strm = undefined;
-    this.#saved = undefined;
+    this.#z.close();
   }
 }
 
