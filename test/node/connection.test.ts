@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/node/connect.js';
 import type { WebSocketConnection } from '../../src/node/connection/webSocketConnection.js';
 import { serializeFrame } from '../../src/protocol/frameSerializer.js';
@@ -7,17 +7,9 @@ import { Opcode } from '../../src/protocol/opcodes.js';
 import { encodeClosePayload } from '../../src/protocol/closePayload.js';
 import { FrameParser } from '../../src/protocol/frameParser.js';
 import { ConnectionLostError, PayloadTooBigError, PolicyViolationError } from '../../src/protocol/errors.js';
-import { echo, rawSocket, sleep, startServer, take, upgradeRequest } from './helpers.js';
+import { echo, rawSocket, serversClosedAfterEach, sleep, startServer, take, upgradeRequest } from './helpers.js';
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(...args: Parameters<typeof startServer>) {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const server = serversClosedAfterEach();
 
 /** Opens a raw, already-upgraded socket to `port` and returns the server's frames as they come. */
 async function rawClient(port: number) {

@@ -1,6 +1,7 @@
 // Shared helpers for the Node client/server tests: servers on 127.0.0.1 with
 // a random port, raw sockets for hand-written requests, and readers.
 import { connect as netConnect, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { serve, type ConnectionHandler, type ServeOptions, type WebSocketServer } from '../../src/node/serve.js';
 import type { WebSocketConnection } from '../../src/node/connection/webSocketConnection.js';
@@ -10,6 +11,22 @@ export async function startServer(handler: ConnectionHandler, options: ServeOpti
   const server = await serve(handler, { host: '127.0.0.1', port: 0, ...options });
   const port = (server.address() as AddressInfo).port;
   return Object.assign(server, { url: `ws://127.0.0.1:${port}`, port });
+}
+
+/**
+ * `startServer` for one test file: every server a test starts is closed after
+ * that test. Call once at the top level of the file.
+ */
+export function serversClosedAfterEach(): typeof startServer {
+  const servers: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (...args) => {
+    const s = await startServer(...args);
+    servers.push(s);
+    return s;
+  };
 }
 
 /** Echo handler: every message goes back unchanged on the connection it came from. */

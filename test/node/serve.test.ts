@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/node/connect.js';
 import { serve } from '../../src/node/serve.js';
 import { HandshakeError } from '../../src/protocol/errors.js';
 import { computeAccept } from '../../src/node/handshake/key.js';
-import { echo, rawRequest, startServer, take, upgradeRequest } from './helpers.js';
+import { echo, rawRequest, serversClosedAfterEach, startServer, take, upgradeRequest } from './helpers.js';
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(...args: Parameters<typeof startServer>) {
-  const s = await startServer(...args);
-  servers.push(s);
-  return s;
-}
+const server = serversClosedAfterEach();
 
 describe('serve(): refusing bad upgrade requests with proper HTTP answers', () => {
   it.each([
