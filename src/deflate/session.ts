@@ -17,7 +17,7 @@ import { DEFAULT_SLICE_BUDGET_MS } from './drive.js';
 import { idleSweeper, type IdleSweeper } from './idleSweeper.js';
 import type { Agreement } from './negotiate.js';
 import { PERMESSAGE_DEFLATE } from './params.js';
-import { runCodec } from './slicedCodec.js';
+import { runCodec, type SlicedCodec } from './slicedCodec.js';
 
 /** Settings that do not take part in negotiation, shared by both factories. */
 export interface CodecOptions {
@@ -99,25 +99,18 @@ export class PerMessageDeflateSession implements ExtensionSession {
       freeContextBetweenMessages: init.freeContextBetweenMessages,
     });
     const budget = init.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS;
-    const compressor = this.#compressor;
-    const decompressor = this.#decompressor;
     const sweeper = (this.#sweeper = init.hibernateAfterMs == null ? undefined : idleSweeper(init.hibernateAfterMs));
-    this.outgoing = {
+    // One frame at a time (the codecs are stateful); every frame marks the session active.
+    const stage = (codec: SlicedCodec): FrameStage => ({
       kind: 'frame',
       concurrency: 1,
       process: (frame: Frame, context: StageContext) => {
         sweeper?.touch(this);
-        return this.#track(runCodec(compressor, frame, budget, context.signal));
+        return this.#track(runCodec(codec, frame, budget, context.signal));
       },
-    };
-    this.incoming = {
-      kind: 'frame',
-      concurrency: 1,
-      process: (frame: Frame, context: StageContext) => {
-        sweeper?.touch(this);
-        return this.#track(runCodec(decompressor, frame, budget, context.signal));
-      },
-    };
+    });
+    this.outgoing = stage(this.#compressor);
+    this.incoming = stage(this.#decompressor);
   }
 
   /**
